@@ -1,0 +1,86 @@
+"""The machinery that every exercise check shares."""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+from collections.abc import Callable, Iterable
+from typing import Any
+
+PICKLING_HELP = (
+    "Your function {name!r} is defined in the notebook, so it lives in __main__, and a "
+    "child started with {method!r} cannot import it (it would fail with \"Can't get "
+    "attribute\"). Put it in a file next to the notebook instead: start a cell with "
+    "%%writefile my_workers.py, define the function there, run the cell, then "
+    "`from my_workers import {name}` and pass that."
+)
+
+
+class NotYet(AssertionError):
+    """The answer is wrong. The message says what to look at next."""
+
+
+class NotAttempted(AssertionError):
+    """The answer is still the placeholder ``...``."""
+
+
+def require_attempt(answer: Any, what: str) -> None:
+    """Raise :class:`NotAttempted` if ``answer`` is still ``...``.
+
+    Args:
+        answer: the learner's value.
+        what: what to do, e.g. "set pool_size to a whole number".
+    """
+    __tracebackhide__ = True
+    if answer is ...:
+        message = f"Not attempted yet: {what}, then run this check again."
+        print(message)
+        raise NotAttempted(message)
+
+
+def expect(condition: bool, hint: str) -> None:
+    """Raise :class:`NotYet` with ``hint`` unless ``condition`` holds."""
+    __tracebackhide__ = True
+    if not condition:
+        message = f"Not yet. {hint}"
+        print(message)
+        raise NotYet(message)
+
+
+def correct(message: str) -> None:
+    """Print the success line."""
+    print(f"Correct! {message}")
+
+
+def run_learner_worker(func: Callable[..., Any], inputs: Iterable[Any],
+                       timeout: float = 20.0) -> list[Any]:
+    """Run a learner's worker over ``inputs`` in a 2-process pool, without ever hanging.
+
+    A function defined in the notebook cannot be sent to a *spawn* or *forkserver*
+    child: instead of the hang that ``Pool.map`` would give, this raises
+    :class:`NotYet` with instructions. A worker that crashes, raises or runs past
+    ``timeout`` seconds also gives :class:`NotYet`, and the pool is terminated.
+    """
+    __tracebackhide__ = True
+    expect(callable(func), f"Pass the function itself (no brackets), not {type(func).__name__}.")
+    name = getattr(func, "__name__", repr(func))
+    method = multiprocessing.get_start_method()
+    if getattr(func, "__module__", None) == "__main__" and method != "fork":
+        expect(False, PICKLING_HELP.format(name=name, method=method))
+    try:
+        pickle.dumps(func)
+    except (pickle.PicklingError, AttributeError, TypeError) as error:
+        expect(False, f"{name!r} cannot be pickled ({error}). Define it with `def` at the "
+                      "top level of a module, not as a lambda or inside another function.")
+    pool = multiprocessing.Pool(2)
+    try:
+        return pool.map_async(func, list(inputs)).get(timeout)
+    except multiprocessing.TimeoutError:
+        expect(False, f"{name!r} did not finish within {timeout:g} s. Does it loop forever, "
+                      "or wait on a queue that nobody fills?")
+    except Exception as error:  # the learner's own exception, re-raised by the pool
+        expect(False, f"{name!r} raised {type(error).__name__}: {error}")
+    finally:
+        pool.terminate()
+        pool.join()
+    raise AssertionError("unreachable")  # expect(False, ...) always raises

@@ -1,0 +1,40 @@
+"""Checks for notebook 01, "How many CPUs can I use?"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from helpers.checks.core import correct, expect, require_attempt
+from helpers.cpus import suggest_pool_size
+
+
+def check_pool_size(pool_size: Any) -> None:
+    """Exercise 1: the number of worker processes for CPU-bound work on this machine."""
+    __tracebackhide__ = True
+    require_attempt(pool_size, "set pool_size to a whole number")
+    expect(isinstance(pool_size, int) and not isinstance(pool_size, bool),
+           f"pool_size should be a whole number (an int), not {type(pool_size).__name__}.")
+    expect(pool_size >= 1, "A pool needs at least one worker.")
+    expected = suggest_pool_size("cpu")
+    expect(pool_size <= expected,
+           "That is more workers than this process has CPUs to run them on. CPU-bound "
+           "workers beyond that only take turns. Which count ignores CPUs you may not use?")
+    expect(pool_size >= expected,
+           "That leaves CPUs idle. Count the CPUs this process may use, not fewer.")
+    correct("One worker per usable CPU keeps every CPU busy without taking turns.")
+
+
+def check_scheduler_call(choice: Any) -> None:
+    """Exercise 2: which call reports the CPUs a job scheduler gave you ("a", "b" or "c")."""
+    __tracebackhide__ = True
+    require_attempt(choice, 'set choice to "a", "b" or "c"')
+    expect(isinstance(choice, str) and choice.strip().lower() in {"a", "b", "c"},
+           f'choice should be one of the strings "a", "b" or "c", not {choice!r}.')
+    picked = choice.strip().lower()
+    expect(picked != "a", "multiprocessing.cpu_count() is os.cpu_count() under another "
+                          "name: it counts the whole machine.")
+    expect(picked != "b", "os.cpu_count() counts every CPU in the machine, including the "
+                          "ones the scheduler did not give you.")
+    correct("The affinity mask lists the CPUs this process may run on: exactly what a "
+            "scheduler (or taskset) restricts. On Python 3.13+ os.process_cpu_count() "
+            "gives the same number on every OS.")

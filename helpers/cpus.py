@@ -1,0 +1,103 @@
+"""How many CPUs can this process use?
+
+``os.cpu_count()`` counts the CPUs in the machine. The number that matters for a pool
+is how many this process may *run on*, which affinity masks (``taskset``, job
+schedulers) and ``PYTHON_CPU_COUNT`` can lower. Container CPU quotas (cgroup
+``cpu.max``) lower it again, but no standard-library call sees them.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+
+@dataclass(frozen=True)
+class CpuCounts:
+    """The different answers to "how many CPUs?" on this machine, for this process."""
+
+    logical: int | None
+    """``os.cpu_count()``: logical CPUs (hardware threads) in the machine."""
+    usable: int
+    """CPUs this process may run on (affinity mask, or ``PYTHON_CPU_COUNT``)."""
+    physical: int | None
+    """Physical cores, from ``psutil`` (``None`` where it cannot tell)."""
+    quota: float | None
+    """CPUs allowed by a Linux cgroup quota (``cpu.max``), or ``None`` if unlimited."""
+
+
+def usable_cpus() -> int:
+    """Return how many CPUs this process may use.
+
+    Uses ``os.process_cpu_count()`` where Python has it (3.13+), otherwise the
+    affinity mask (Linux), otherwise ``os.cpu_count()``. Never returns less than 1.
+    """
+    if hasattr(os, "process_cpu_count"):
+        count = os.process_cpu_count()
+    elif hasattr(os, "sched_getaffinity"):
+        count = len(os.sched_getaffinity(0))
+    else:
+        count = os.cpu_count()
+    return max(1, count or 1)
+
+
+def cgroup_cpu_quota(path: str | os.PathLike[str] = "/sys/fs/cgroup/cpu.max") -> float | None:
+    """Return the CPUs a cgroup v2 quota allows (for example 1.5), or ``None``.
+
+    ``None`` means there is no quota, or this is not Linux with cgroup v2.
+    """
+    try:
+        quota, period = Path(path).read_text().split()[:2]
+    except (OSError, ValueError):
+        return None
+    if quota == "max":
+        return None
+    return int(quota) / int(period)
+
+
+def cpu_counts() -> CpuCounts:
+    """Collect every CPU count in one object (see :class:`CpuCounts`)."""
+    return CpuCounts(
+        logical=os.cpu_count(),
+        usable=usable_cpus(),
+        physical=psutil.cpu_count(logical=False),
+        quota=cgroup_cpu_quota(),
+    )
+
+
+def suggest_pool_size(kind: str = "cpu") -> int:
+    """Suggest a number of worker processes.
+
+    Args:
+        kind: ``"cpu"`` for CPU-bound work (one worker per usable CPU, lowered to a
+            cgroup quota if there is one), or ``"io"`` for work that mostly waits
+            (more workers than CPUs, as ``ThreadPoolExecutor`` does: ``usable + 4``,
+            at most 32).
+    """
+    usable = usable_cpus()
+    if kind == "cpu":
+        quota = cgroup_cpu_quota()
+        return max(1, min(usable, int(quota))) if quota else usable
+    if kind == "io":
+        return min(32, usable + 4)
+    raise ValueError(f"kind must be 'cpu' or 'io', not {kind!r}: say which kind of work it is.")
+
+
+def pinned_counts(cpus: int = 1) -> tuple[int | None, int]:
+    """In a child process: pin it to its first ``cpus`` CPUs, then count again.
+
+    Returns ``(os.cpu_count(), usable_cpus())`` as seen after pinning, which is what
+    ``taskset -c 0`` or a cluster's job scheduler does to a program. Linux only:
+    elsewhere it raises ``NotImplementedError``. Run it in a child (for example with
+    ``Pool(1).apply``), never in the notebook's own kernel.
+    """
+    if not isinstance(cpus, int) or cpus < 1:
+        raise ValueError(f"cpus must be a whole number of at least 1, not {cpus!r}.")
+    if not hasattr(os, "sched_setaffinity"):
+        raise NotImplementedError("CPU affinity can be set from Python on Linux only.")
+    allowed = sorted(os.sched_getaffinity(0))
+    os.sched_setaffinity(0, allowed[:cpus])
+    return os.cpu_count(), usable_cpus()
