@@ -1,0 +1,40 @@
+"""requirements.txt and environment.yml name the same packages with the same bounds."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _requirements() -> set[str]:
+    lines = (ROOT / "requirements.txt").read_text().splitlines()
+    return {re.sub(r"\s+", "", line.split("#")[0]) for line in lines} - {""}
+
+
+def _environment() -> tuple[set[str], set[str]]:
+    """(conda dependencies except python and pip, pip section) of environment.yml."""
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda, pip = set(), set()
+    for dep in env["dependencies"]:
+        if isinstance(dep, dict):
+            pip |= {re.sub(r"\s+", "", d) for d in dep["pip"]}
+        elif not re.match(r"^(python|pip)\b", dep):
+            conda.add(re.sub(r"\s+", "", dep))
+    return conda, pip
+
+
+def test_same_packages():
+    conda, pip = _environment()
+    assert conda | pip == _requirements()
+
+
+def test_helpers_installed_in_both():
+    conda, pip = _environment()
+    assert "-e." in _requirements() and "-e." in pip
+
+
+def test_the_fixed_packages_are_named():
+    names = {re.split(r"[<>=!~]", r)[0].lower() for r in _requirements()}
+    assert {"jupyterlab", "nbval", "matplotlib", "ipywidgets"} <= names
