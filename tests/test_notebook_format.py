@@ -8,7 +8,8 @@ import pytest
 
 from tests.harness import NOTEBOOKS
 
-PATHS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+INDEX = NOTEBOOKS / "00_start_here.ipynb"
+PATHS = sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb") if p != INDEX)
 IGNORE = re.compile(r"(?m)^\s*#\s*NBVAL_IGNORE_OUTPUT\s*$")
 
 
@@ -95,3 +96,11 @@ def test_opens_with_goals_and_ends_with_key_points_and_next(path):
     links = re.findall(r"\]\(([0-9][0-9]_[\w.]+\.ipynb)\)", nb.cells[-1].source)
     assert "**Next:**" in nb.cells[-1].source
     assert all((NOTEBOOKS / link).exists() for link in links)
+
+
+def test_index_links_every_notebook_in_order():
+    text = "\n".join(c.source for c in _read(INDEX).cells if c.cell_type == "markdown")
+    table = [line for line in text.splitlines() if line.startswith("| ") and ".ipynb" in line]
+    linked = [re.search(r"\]\(([\w.]+\.ipynb)\)", line).group(1) for line in table]
+    assert linked == [p.name for p in PATHS]
+    assert all(re.search(r"\d+ min \|$", line) for line in table), "each row says how long"
