@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -77,14 +78,22 @@ def child_stderr_to(path: str | os.PathLike[str]) -> Iterator[Path]:
             os.close(saved_fd)
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_MAIN_REPR = re.compile(r"<module '__main__' \((?:built-in|<class '[\w.]+'>)\)>")
+
+
 def traceback_summary(path: str | os.PathLike[str]) -> str:
     """The first lines of the traceback in file ``path``, ``...``, and the error line.
 
     Everything before ``Traceback (most recent call last):`` is kept (for a
     ``Process``, the line ``Process <name>:``), then the line itself, then the final
     line naming the exception. The file paths in between depend on the machine.
+    Colour codes (Python 3.13+ colours tracebacks) are removed, and so is the
+    version-specific part of ``<module '__main__' (...)>``.
     """
-    lines = Path(path).read_text(encoding="utf-8").rstrip("\n").splitlines()
+    text = _ANSI.sub("", Path(path).read_text(encoding="utf-8"))
+    text = _MAIN_REPR.sub("<module '__main__'>", text)
+    lines = text.rstrip("\n").splitlines()
     if not lines:
         return "(nothing was written to stderr)"
     marker = "Traceback (most recent call last):"

@@ -134,3 +134,17 @@ def test_os_status_of_a_running_child():
     finally:
         proc.terminate()
         _finish(proc)
+
+
+def test_traceback_summary_is_the_same_on_every_python(tmp_path):
+    """3.13 colours tracebacks and spells the __main__ module differently."""
+    old = tmp_path / "old.txt"
+    old.write_text("Traceback (most recent call last):\n  File x\nAttributeError: Can't get "
+                   "attribute 'double' on <module '__main__' (built-in)>\n")
+    new = tmp_path / "new.txt"
+    new.write_text("Traceback (most recent call last):\n  File x\n\x1b[1;35mAttributeError"
+                   "\x1b[0m: \x1b[35mCan't get attribute 'double' on <module '__main__' "
+                   "(<class '_frozen_importlib.BuiltinImporter'>)>\x1b[0m\n")
+    assert processes.traceback_summary(old) == processes.traceback_summary(new) == (
+        "Traceback (most recent call last):\n  ...\nAttributeError: Can't get attribute "
+        "'double' on <module '__main__'>")
