@@ -64,3 +64,17 @@ def test_notebook_defined_function_gets_the_fix(start_method):
         pytest.skip("under fork a __main__ function is inherited and works")
     with pytest.raises(NotYet, match="%%writefile my_workers.py"):
         run_learner_worker(_main_module_function, [1])
+
+
+def test_check_choice(capsys):
+    from helpers.checks import check_choice
+
+    hints = {"a": "Think about A.", "c": "Think about C."}
+    check_choice(" B ", "b", hints, "Well chosen.")
+    assert capsys.readouterr().out == "Correct! Well chosen.\n"
+    with pytest.raises(NotAttempted, match='set choice to "a", "b" or "c"'):
+        check_choice(..., "b", hints, "")
+    with pytest.raises(NotYet, match="Think about C."):
+        check_choice("c", "b", hints, "")
+    with pytest.raises(NotYet, match="one of the strings"):
+        check_choice(2, "b", hints, "")

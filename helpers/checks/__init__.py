@@ -16,11 +16,12 @@ nbgrader grades a check cell by whether it raises, so both failures are
 from helpers.checks.core import (
     NotAttempted,
     NotYet,
+    check_choice,
     correct,
     expect,
     require_attempt,
     run_learner_worker,
 )
 
-__all__ = ["NotAttempted", "NotYet", "correct", "expect", "require_attempt",
+__all__ = ["NotAttempted", "NotYet", "check_choice", "correct", "expect", "require_attempt",
            "run_learner_worker"]

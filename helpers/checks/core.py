@@ -52,6 +52,26 @@ def correct(message: str) -> None:
     print(f"Correct! {message}")
 
 
+def check_choice(choice: Any, right: str, hints: dict[str, str], success: str) -> None:
+    """Check a multiple-choice answer such as ``"c"``.
+
+    Args:
+        choice: the learner's letter (case and surrounding spaces are ignored).
+        right: the right letter.
+        hints: what to think about next, for every wrong letter.
+        success: the explanation printed when the answer is right.
+    """
+    __tracebackhide__ = True
+    letters = sorted({right, *hints})
+    spelled = ", ".join(f'"{x}"' for x in letters[:-1]) + f' or "{letters[-1]}"'
+    require_attempt(choice, f"set choice to {spelled}")
+    expect(isinstance(choice, str) and choice.strip().lower() in letters,
+           f"choice should be one of the strings {spelled}, not {choice!r}.")
+    picked = choice.strip().lower()
+    expect(picked == right, hints.get(picked, ""))
+    correct(success)
+
+
 def run_learner_worker(func: Callable[..., Any], inputs: Iterable[Any],
                        timeout: float = 20.0) -> list[Any]:
     """Run a learner's worker over ``inputs`` in a 2-process pool, without ever hanging.

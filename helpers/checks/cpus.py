@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers.checks.core import correct, expect, require_attempt
+from helpers.checks.core import check_choice, correct, expect, require_attempt
 from helpers.cpus import suggest_pool_size
 
 
@@ -27,14 +27,11 @@ def check_pool_size(pool_size: Any) -> None:
 def check_scheduler_call(choice: Any) -> None:
     """Exercise 2: which call reports the CPUs a job scheduler gave you ("a", "b" or "c")."""
     __tracebackhide__ = True
-    require_attempt(choice, 'set choice to "a", "b" or "c"')
-    expect(isinstance(choice, str) and choice.strip().lower() in {"a", "b", "c"},
-           f'choice should be one of the strings "a", "b" or "c", not {choice!r}.')
-    picked = choice.strip().lower()
-    expect(picked != "a", "multiprocessing.cpu_count() is os.cpu_count() under another "
-                          "name: it counts the whole machine.")
-    expect(picked != "b", "os.cpu_count() counts every CPU in the machine, including the "
-                          "ones the scheduler did not give you.")
-    correct("The affinity mask lists the CPUs this process may run on: exactly what a "
-            "scheduler (or taskset) restricts. On Python 3.13+ os.process_cpu_count() "
-            "gives the same number on every OS.")
+    check_choice(choice, "c", {
+        "a": "multiprocessing.cpu_count() is os.cpu_count() under another name: it counts "
+             "the whole machine.",
+        "b": "os.cpu_count() counts every CPU in the machine, including the ones the "
+             "scheduler did not give you.",
+    }, "The affinity mask lists the CPUs this process may run on: exactly what a scheduler "
+       "(or taskset) restricts. On Python 3.13+ os.process_cpu_count() gives the same number "
+       "on every OS.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers.checks.core import correct, expect, require_attempt
+from helpers.checks.core import check_choice, correct, expect, require_attempt
 
 EXERCISE_PROCESSES = 4
 """Exercise 1 starts this many processes..."""
@@ -55,13 +55,10 @@ def check_plus_equals(is_safe: Any) -> None:
 def check_error_count_design(choice: Any) -> None:
     """Exercise 3: the best way for workers to count files with errors ("a", "b" or "c")."""
     __tracebackhide__ = True
-    require_attempt(choice, 'set choice to "a", "b" or "c"')
-    expect(isinstance(choice, str) and choice.strip().lower() in {"a", "b", "c"},
-           f'choice should be one of the strings "a", "b" or "c", not {choice!r}.')
-    picked = choice.strip().lower()
-    expect(picked != "a", "That one is fast, but it loses counts: += on a shared Value is "
-                          "not one step. Which design stays exact?")
-    expect(picked != "b", "That one is exact, but every worker waits for the lock once per "
-                          "file. Which design touches the shared counter least often?")
-    correct("Each worker counts in its own variable, then adds its total once: exact, with "
-            "one lock per worker instead of one per file. Lock less often, share less.")
+    check_choice(choice, "c", {
+        "a": "That one is fast, but it loses counts: += on a shared Value is not one step. "
+             "Which design stays exact?",
+        "b": "That one is exact, but every worker waits for the lock once per file. Which "
+             "design touches the shared counter least often?",
+    }, "Each worker counts in its own variable, then adds its total once: exact, with one "
+       "lock per worker instead of one per file. Lock less often, share less.")
