@@ -38,3 +38,25 @@ def test_helpers_installed_in_both():
 def test_the_fixed_packages_are_named():
     names = {re.split(r"[<>=!~]", r)[0].lower() for r in _requirements()}
     assert {"jupyterlab", "nbval", "matplotlib", "ipywidgets"} <= names
+
+
+def test_binder_environment_is_the_root_one_without_the_editable_install():
+    root = yaml.safe_load((ROOT / "environment.yml").read_text())
+    binder = yaml.safe_load((ROOT / "binder" / "environment.yml").read_text())
+    expected = [d for d in root["dependencies"] if not isinstance(d, dict)]
+    assert binder["dependencies"] == expected
+    assert binder["channels"] == root["channels"]
+    post_build = (ROOT / "binder" / "postBuild").read_text()
+    assert "pip install --no-deps -e ." in post_build
+
+
+def test_environment_pip_section_installs():
+    """The pip section (`-e .`) resolves: pip can build and install the helpers package."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "pip", "install", "--dry-run", "--no-deps",
+                           "--disable-pip-version-check", "-e", str(ROOT)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "mp-course-helpers" in done.stdout
