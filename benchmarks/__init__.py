@@ -1,0 +1,1 @@
+"""Benchmarks for the course's helpers: run them with ``python -m benchmarks.<name>``."""
