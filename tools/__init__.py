@@ -1,0 +1,1 @@
+"""Instructor tools (see docs/teaching.md)."""
