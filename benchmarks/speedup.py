@@ -80,9 +80,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="start methods whose per-process start cost is measured")
     parser.add_argument("--start-repeats", type=int, default=10,
                         help="process starts per start method (default 10)")
-    parser.add_argument("--overhead-repeats", type=int, default=11,
+    parser.add_argument("--overhead-repeats", type=int, default=21,
                         help="pairs of runs, with and without timed(), for the timeline "
-                             "recording overhead (default 11)")
+                             "recording overhead (default 21)")
     parser.add_argument("--label", default=None, help="the machine's name in plots")
     parser.add_argument("--csv", type=Path, default=None,
                         help="write the speedups and the machine's description to this CSV")
