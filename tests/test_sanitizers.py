@@ -40,6 +40,21 @@ def test_pattern_compiles(regex, replace):
     ("took 1.25 s, then 12 ms", "took <time>, then <time>"),
     ("Number of cpu :  16", "Number of cpu :  <n>"),
     ("CPUs the pinned child may use: 1", "CPUs the pinned child may use: 1"),
+    ("Overwriting my_workers.py", "Writing my_workers.py"),
+    ("empty() said True right after put() in 189 of 200 trials",
+     "empty() said True right after put() in <n> of 200 trials"),
+    ("expected 200000, got 67174, lost 132826", "expected 200000, got <n>, lost <n>"),
+    ("expected 200000, got 200000, lost 0", "expected 200000, got 200000, lost 0"),
+    ("get_nowait() raised Empty right after put(): 96 of 100 tries",
+     "get_nowait() raised Empty right after put(): <n> of 100 tries"),
+    ("article_main: runs with lost tasks: 6 of 100, tasks lost: 57 of 1000",
+     "article_main: runs with lost tasks: <k> of 100, tasks lost: <m> of 1000"),
+    ("<Figure size 700x160 with 1 Axes>", "<Figure with 1 Axes>"),
+    ("workers busy 47%", "workers busy <n>%"),
+    ("Client: tcp://127.0.0.1:40123, dashboard http://127.0.0.1:8787/status",
+     "Client: tcp://127.0.0.1:<port>, dashboard http://127.0.0.1:<port>/status"),
+    ("usable CPUs: 2 - worker counts: [1, 2, 3, 4]",
+     "usable CPUs: <n> - worker counts: [<counts>]"),
 ])
 def test_examples(raw, clean):
     assert sanitize(raw) == clean
