@@ -146,6 +146,9 @@ def test(extra: list[str]) -> int:
     elif ensure_chromium():
         if run(venv_python(), "-m", "pytest", "tests/browser", "-m", "browser", *extra):
             failed.append("browser")
+        times = ROOT / "artifacts" / "browser" / "run-all-seconds.txt"
+        if times.exists():
+            print("Run All in JupyterLab, seconds:\n" + times.read_text(), flush=True)
     else:
         print("Chromium not found: browser tests skipped (install the 'chromium' package).")
         if in_ci:

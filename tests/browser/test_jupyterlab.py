@@ -13,8 +13,9 @@ go idle, saves, and the test checks what the learner would see:
 * every plot shows as an image;
 * the kernel is idle at the end.
 
-A screenshot of each notebook goes to artifacts/browser/ (git-ignored). The server
-and the browser are shut down afterwards.
+A screenshot of each notebook's end, and of its first plot and first widget, goes to
+artifacts/browser/ (git-ignored), with each notebook's Run All time in
+run-all-seconds.txt. The server and the browser are shut down afterwards.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: `apt-get install chromium` (course.py test does it).")
     tmp = tmp_path_factory.mktemp("lab")
+    (ARTIFACTS / "run-all-seconds.txt").unlink(missing_ok=True)
     folder = tmp / "notebooks"
     shutil.copytree(NOTEBOOKS, folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     _write_settings(tmp / "settings")
@@ -138,6 +140,14 @@ def _run_all(page, url: str) -> float:
     return seconds
 
 
+def _screenshot_first(page, selector: str, name: str) -> None:
+    """Scroll the first element matching ``selector`` into view and take a screenshot."""
+    found = page.locator(selector)
+    if found.count():
+        found.first.scroll_into_view_if_needed()
+        page.screenshot(path=str(ARTIFACTS / name))
+
+
 def _shut_down_kernels(base: str, token: str) -> None:
     """End every kernel session, so each notebook's kernel and children go away."""
     headers = {"Authorization": f"token {token}"}
@@ -157,7 +167,10 @@ def test_run_all_in_jupyterlab(lab, page, path: Path) -> None:
         seconds = _run_all(page, f"{base}/lab/tree/{path.name}?reset&token={token}")
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{path.stem}.png"))
-        print(f"{path.name}: Run All took {seconds:.1f} s in JupyterLab")
+        _screenshot_first(page, f"{VISIBLE} .jp-RenderedImage img", f"{path.stem}-plot.png")
+        _screenshot_first(page, f"{VISIBLE} .jupyter-widgets", f"{path.stem}-widget.png")
+        with (ARTIFACTS / "run-all-seconds.txt").open("a") as log:
+            log.write(f"{path.name}\t{seconds:.1f}\n")
         widget_errors = (page.get_by_text("Error displaying widget").count()
                          + page.get_by_text("model not found").count())
         widgets_shown = page.locator(f"{VISIBLE} .jupyter-widgets").count()
