@@ -43,7 +43,7 @@ from typing import Any
 from helpers.cpus import usable_cpus
 from helpers.mandelbrot import mandelbrot_row
 from helpers.timeline import timed
-from helpers.workers import SECONDS_PER_UNIT, sleep_for
+from helpers.workers import sleep_for
 
 KINDS = ("processes", "threads")
 """The two kinds of pool: ``multiprocessing.Pool`` and ``multiprocessing.pool.ThreadPool``."""
@@ -74,17 +74,6 @@ class Stopwatch:
 
     def __str__(self) -> str:
         return f"{self.seconds:.2f} s"
-
-
-def quiet_work_log(work_data: Sequence[Any]) -> str:
-    """The article's ``work_log`` without its prints: wait, then return the finish line.
-
-    It waits ``work_data[1] * SECONDS_PER_UNIT`` seconds, as ``helpers.workers.work_log``
-    does, and returns the line that the article prints at the end.
-    """
-    name, units = work_data[0], work_data[1]
-    time.sleep(int(units) * SECONDS_PER_UNIT)
-    return f" Process {name} Finished."
 
 
 def _check_count(name: str, value: Any, least: int = 1) -> None:

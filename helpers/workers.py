@@ -94,10 +94,19 @@ def work_log(work_data: Sequence[Any]) -> str:
     name, units = work_data[0], work_data[1]
     # The article's %-formatting, kept so its output is recognisable.
     print(" Process %s waiting %s seconds" % (name, units), flush=True)  # noqa: UP031
-    time.sleep(int(units) * SECONDS_PER_UNIT)
-    finished = " Process %s Finished." % name  # noqa: UP031
+    finished = quiet_work_log(work_data)
     print(finished, flush=True)
     return finished
+
+
+def quiet_work_log(work_data: Sequence[Any]) -> str:
+    """:func:`work_log` without its prints: wait, then return the finish line.
+
+    For timings and timelines, where children printing in varying order is noise.
+    """
+    name, units = work_data[0], work_data[1]
+    time.sleep(int(units) * SECONDS_PER_UNIT)
+    return " Process %s Finished." % name  # noqa: UP031
 
 
 # --- Small workers for the Pool and executor demonstrations ---------------------------

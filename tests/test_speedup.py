@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from helpers import speedup as sp  # noqa: E402
 from helpers.mandelbrot import mandelbrot_serial, row_costs  # noqa: E402
+from helpers.workers import quiet_work_log  # noqa: E402
 
 TINY = {"width": 30, "height": 12, "max_iter": 20}
 
@@ -244,7 +245,7 @@ def test_process_start_cost_and_timeline_overhead_are_numbers(start_method):
 
 def test_stopwatch_and_quiet_work_log():
     with sp.Stopwatch() as clock:
-        line = sp.quiet_work_log(("C", 1))
+        line = quiet_work_log(("C", 1))
     assert line == " Process C Finished."
     assert clock.seconds >= 0.09 and str(clock).endswith(" s")
 
