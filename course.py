@@ -1,35 +1,40 @@
 #!/usr/bin/env python3
-"""Set up and run the course. Needs only Python 3.10+; works on Linux, macOS and Windows.
+"""Set up and run the course. Needs only Python 3.11+; works on Linux, macOS and Windows.
 
-    python3 course.py lab        # set up .venv (first time only), open JupyterLab
-    python3 course.py test       # set up, then run every test (-m "not browser" skips those)
-    python3 course.py refresh    # re-execute the notebooks and store their outputs
-    python3 course.py instructor DIR   # set up .venv-instructor, lay out an nbgrader course
+    python3 course.py lab        # set up (first time only), open your workspace in JupyterLab
+    python3 course.py progress   # how many exercises you have solved, per notebook
+    python3 course.py reset NN   # a fresh copy of notebook NN (your old copy is kept beside it)
+    python3 course.py test       # maintainers: set up and run every test (tools/ci.py)
+    python3 course.py refresh [NOTEBOOK ...]   # maintainers: re-execute notebooks, store outputs
+    python3 course.py instructor DIR           # instructors: lay out an nbgrader course in DIR
 
 Set-up creates a virtual environment in .venv and installs requirements.txt into it
 (which installs the helpers package in editable mode). It runs again only when
-requirements.txt or pyproject.toml change. Instructors who grade with nbgrader get a
-second one, .venv-instructor, from requirements-instructor.txt (docs/teaching.md);
-`test` uses it for the grading tests in tests/nbgrader.
+requirements.txt or pyproject.toml change. Your workspace is the folder workspace/: your
+own copies of the notebooks, which updates of the course never overwrite.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-import shutil
-import subprocess
 import sys
-import venv
-from pathlib import Path
+
+MINIMUM = (3, 11)
+
+if sys.version_info < MINIMUM:  # noqa: UP036 - this file must explain, not crash
+    sys.exit(f"This course needs Python 3.11 or newer; this is Python "
+             f"{sys.version.split()[0]}. Install a current Python (3.14 is a good choice) from "
+             "python.org or your package manager, then run: python3 course.py lab")
+
+import hashlib  # noqa: E402 - after the version check, on purpose
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import venv  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
-STAMP = VENV / ".course-installed"
 INSTRUCTOR_VENV = ROOT / ".venv-instructor"
-START_METHODS = ("fork", "spawn", "forkserver")
-SUPPORTED_PYTHONS = ("3.10", "3.13")
-"""The oldest and the newest supported Python: `test` runs the suite on each."""
+STAMP_NAME = ".course-installed"
 
 
 def venv_python(venv_dir: Path = VENV) -> Path:
@@ -37,39 +42,30 @@ def venv_python(venv_dir: Path = VENV) -> Path:
     return venv_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
-def run(*args: object) -> int:
+def run(*args: object, cwd: Path = ROOT) -> int:
     """Run a command from the repo root, echoing it first."""
     cmd = [str(a) for a in args]
     print("+", " ".join(cmd), flush=True)
-    return subprocess.call(cmd, cwd=ROOT)
+    return subprocess.call(cmd, cwd=cwd)
 
 
-def requirements_digest(files: tuple[str, ...] = ("requirements.txt", "pyproject.toml")) -> str:
+def requirements_digest(files: tuple[str, ...]) -> str:
+    """A digest of the files that decide what an environment holds."""
     return hashlib.sha256(b"".join((ROOT / f).read_bytes() for f in files)).hexdigest()
 
 
-def setup(venv_dir: Path = VENV, requirements: str = "requirements.txt",
-          python: Path | None = None) -> None:
-    """Create .venv and install requirements.txt into it, unless already up to date.
-
-    With other arguments, the same for another environment (the instructor's, or one
-    for another Python, made with the interpreter ``python``).
-    """
-    if sys.version_info < (3, 10):  # noqa: UP036 (course.py must explain, not crash)
-        sys.exit(f"Python 3.10 or newer is needed; this is {sys.version.split()[0]}.")
+def setup(venv_dir: Path = VENV, requirements: str = "requirements.txt") -> None:
+    """Create ``venv_dir`` with this Python and install ``requirements`` into it, unless it
+    is already up to date."""
     if not venv_python(venv_dir).exists():
         print(f"Creating a virtual environment in {venv_dir} ...", flush=True)
-        if python is None:
-            venv.create(venv_dir, with_pip=True)
-        elif run(python, "-m", "venv", venv_dir):
-            sys.exit(f"Could not create {venv_dir} with {python}.")
-    # Keep the environment out of git even where .gitignore does not name it (as
-    # Python 3.13's venv does by itself).
-    ignore = venv_dir / ".gitignore"
+        venv.create(venv_dir, with_pip=True)
+    ignore = venv_dir / ".gitignore"  # keep it out of git, whatever .gitignore says
     if not ignore.exists():
         ignore.write_text("# created by course.py\n*\n")
-    digest = requirements_digest(("requirements.txt", requirements, "pyproject.toml"))
-    stamp = venv_dir / STAMP.name
+    digest = requirements_digest(tuple(dict.fromkeys(
+        ("requirements.txt", requirements, "pyproject.toml"))))
+    stamp = venv_dir / STAMP_NAME
     if stamp.exists() and stamp.read_text() == digest:
         return
     pip = [venv_python(venv_dir), "-m", "pip", "install", "--disable-pip-version-check"]
@@ -78,117 +74,72 @@ def setup(venv_dir: Path = VENV, requirements: str = "requirements.txt",
     stamp.write_text(digest)
 
 
-def setup_instructor() -> None:
-    """Create .venv-instructor (nbgrader and the course) from requirements-instructor.txt."""
-    setup(INSTRUCTOR_VENV, "requirements-instructor.txt")
+def workspace_module():
+    """``helpers.instruments.workspace``, straight from the repository (standard library only)."""
+    sys.path.insert(0, str(ROOT))
+    from helpers.instruments import workspace
+
+    return workspace
 
 
 def lab(extra: list[str]) -> int:
-    """Open JupyterLab on the notebooks folder."""
-    return run(venv_python(), "-m", "jupyter", "lab", f"--notebook-dir={ROOT / 'notebooks'}",
-               *extra)
+    """Bring the workspace up to date with the course, then open it in JupyterLab."""
+    setup()
+    ws = workspace_module()
+    try:
+        report = ws.sync(ROOT)
+    except ws.WorkspaceError as error:
+        print(error)
+        return 1
+    print(report)
+    args = [venv_python(), "-m", "jupyter", "lab", ws.START_NOTEBOOK]
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
+        print("You are running as root (common in containers): starting JupyterLab with "
+              "--allow-root.")
+        args.append("--allow-root")
+    return run(*args, *extra, cwd=Path(report.folder))
 
 
-def ensure_chromium() -> bool:
-    """Find Chromium for the browser tests; on Debian/Ubuntu as root, install it."""
-    if shutil.which("chromium"):
-        return True
-    if sys.platform.startswith("linux") and shutil.which("apt-get") and os.geteuid() == 0:
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
-            print("+", " ".join(cmd), flush=True)
-            subprocess.call(cmd, env=env)
-    return shutil.which("chromium") is not None
+def progress(extra: list[str]) -> int:
+    """Print how many exercises are solved in each workspace notebook."""
+    ws = workspace_module()
+    print(ws.format_progress(ws.progress(ws.workspace_folder(ROOT))))
+    return 0
 
 
-def find_python(version: str) -> Path | None:
-    """An interpreter for ``version`` (e.g. "3.10"): on PATH, or installed by pyenv."""
-    ask_version = "import sys; print(*sys.version_info[:2], sep='.')"
-    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
-    candidates = [shutil.which(f"python{version}"),
-                  *sorted(pyenv.glob(f"versions/{version}.*/bin/python{version}"), reverse=True)]
-    for candidate in filter(None, candidates):
-        try:
-            found = subprocess.run([candidate, "-c", ask_version], capture_output=True,
-                                   text=True, timeout=60).stdout.strip()
-        except (OSError, subprocess.TimeoutExpired):
-            continue
-        if found == version:
-            return Path(candidate)
-    return None
-
-
-def pytest_per_start_method(python: Path, extra: list[str]) -> list[str]:
-    """Unit tests and strict nbval once per start method; returns the methods that failed."""
-    import multiprocessing
-
-    failed = []
-    for method in (m for m in START_METHODS if m in multiprocessing.get_all_start_methods()):
-        print(f"\n=== unit tests and notebooks under start method '{method}' ===", flush=True)
-        # pytest exits 5 when it ran no test: that counts as a failure too.
-        if run(python, "-m", "pytest", "tests", "notebooks", "--nbval", "-m", "not browser",
-               f"--start-method={method}", *extra):
-            failed.append(method)
-    return failed
+def reset(extra: list[str]) -> int:
+    """A fresh copy of one notebook in the workspace; the old copy is kept beside it."""
+    if len(extra) != 1:
+        print("usage: python3 course.py reset NN   (for example: python3 course.py reset 05)")
+        return 2
+    ws = workspace_module()
+    try:
+        print(ws.reset(ROOT, extra[0]))
+    except ws.WorkspaceError as error:
+        print(error)
+        return 1
+    return 0
 
 
 def test(extra: list[str]) -> int:
-    """Everything: lint, unit tests and nbval per start method, browser, grading, Pythons."""
-    in_ci = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-    failed = []
-    if run(venv_python(), "-m", "ruff", "check", "."):
-        failed.append("ruff")
-    failed += pytest_per_start_method(venv_python(), extra)
-
-    print("\n=== every notebook in JupyterLab, in headless Chromium ===", flush=True)
-    if "not browser" in " ".join(extra):
-        print("skipped, as asked (-m \"not browser\")")
-    elif ensure_chromium():
-        if run(venv_python(), "-m", "pytest", "tests/browser", "-m", "browser", *extra):
-            failed.append("browser")
-        times = ROOT / "artifacts" / "browser" / "run-all-seconds.txt"
-        if times.exists():
-            print("Run All in JupyterLab, seconds:\n" + times.read_text(), flush=True)
-    else:
-        print("Chromium not found: browser tests skipped (install the 'chromium' package).")
-        if in_ci:
-            failed.append("browser (no Chromium)")
-
-    print("\n=== grading with nbgrader (instructor environment) ===", flush=True)
-    setup_instructor()
-    if run(venv_python(INSTRUCTOR_VENV), "-m", "pytest", "tests/nbgrader", *extra):
-        failed.append("nbgrader")
-
-    this = f"{sys.version_info[0]}.{sys.version_info[1]}"
-    for version in (v for v in SUPPORTED_PYTHONS if v != this):
-        print(f"\n=== Python {version} ===", flush=True)
-        python = find_python(version)
-        if python is None:
-            print(f"Python {version} not found: skipped.")
-            if in_ci:
-                failed.append(f"python{version} (not found)")
-            continue
-        venv_dir = ROOT / f".venv-py{version}"
-        setup(venv_dir, python=python)
-        failures = pytest_per_start_method(venv_python(venv_dir), extra)
-        failed += [f"python{version} {method}" for method in failures]
-    print("\nAll tests passed." if not failed else f"\nFAILED: {', '.join(failed)}", flush=True)
-    return 1 if failed else 0
+    """Everything a maintainer needs green, with a timing table (tools/ci.py)."""
+    return run(sys.executable, "-m", "tools.ci", *extra)
 
 
 def refresh(extra: list[str]) -> int:
     """Re-execute notebooks in place (all of them, or the ones named)."""
-    return run(venv_python(), ROOT / "tests" / "refresh_notebooks.py", *extra)
+    setup()
+    return run(venv_python(), "-m", "tools.refresh", *extra)
 
 
 def instructor(extra: list[str]) -> int:
     """Set up .venv-instructor, then lay out an nbgrader course directory (tools/classroom.py)."""
     if not extra or extra[0].startswith("-"):
         print("usage: python3 course.py instructor COURSE_DIR [NOTEBOOK ...] [options]\n"
-              "(options: python3 tools/classroom.py init --help; guide: docs/teaching.md)")
+              "(options: python3 -m tools.classroom init --help; guide: docs/teaching.md)")
         return 2
-    setup_instructor()
-    code = run(venv_python(INSTRUCTOR_VENV), ROOT / "tools" / "classroom.py", "init",
+    setup(INSTRUCTOR_VENV, "requirements-instructor.txt")
+    code = run(venv_python(INSTRUCTOR_VENV), "-m", "tools.classroom", "init",
                Path(extra[0]).resolve(), *extra[1:])
     if not code:
         activate = (INSTRUCTOR_VENV / "Scripts" / "activate" if os.name == "nt"
@@ -197,14 +148,15 @@ def instructor(extra: list[str]) -> int:
     return code
 
 
+COMMANDS = {"lab": lab, "progress": progress, "reset": reset, "test": test,
+            "refresh": refresh, "instructor": instructor}
+
+
 def main(argv: list[str]) -> int:
-    commands = {"lab": lab, "test": test, "refresh": refresh, "instructor": instructor}
-    if not argv or argv[0] not in commands:
+    if not argv or argv[0] not in COMMANDS:
         print(__doc__)
         return 2
-    if argv[0] != "instructor":  # instructors need only .venv-instructor
-        setup()
-    return commands[argv[0]](argv[1:])
+    return COMMANDS[argv[0]](argv[1:])
 
 
 if __name__ == "__main__":

@@ -22,4 +22,4 @@ Modules:
     checks    -- friendly self-checks for the exercises, one module per notebook
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

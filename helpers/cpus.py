@@ -12,8 +12,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import psutil
-
 
 @dataclass(frozen=True)
 class CpuCounts:
@@ -34,6 +32,8 @@ def usable_cpus() -> int:
 
     Uses ``os.process_cpu_count()`` where Python has it (3.13+), otherwise the
     affinity mask (Linux), otherwise ``os.cpu_count()``. Never returns less than 1.
+    ``process_cpu_count()`` itself reads the affinity mask only where the OS has one
+    (Linux and some BSDs); on macOS and Windows it equals ``os.cpu_count()``.
     """
     if hasattr(os, "process_cpu_count"):
         count = os.process_cpu_count()
@@ -60,6 +60,8 @@ def cgroup_cpu_quota(path: str | os.PathLike[str] = "/sys/fs/cgroup/cpu.max") ->
 
 def cpu_counts() -> CpuCounts:
     """Collect every CPU count in one object (see :class:`CpuCounts`)."""
+    import psutil
+
     return CpuCounts(
         logical=os.cpu_count(),
         usable=usable_cpus(),
@@ -91,11 +93,19 @@ def pinned_counts(cpus: int = 1) -> tuple[int | None, int]:
 
     Returns ``(os.cpu_count(), usable_cpus())`` as seen after pinning, which is what
     ``taskset -c 0`` or a cluster's job scheduler does to a program. Linux only:
-    elsewhere it raises ``NotImplementedError``. Run it in a child (for example with
-    ``Pool(1).apply``), never in the notebook's own kernel.
+    elsewhere it raises ``NotImplementedError``. It refuses to run in a main process
+    (such as the notebook's kernel), which it would pin for good: run it in a child,
+    for example ``with Pool(1) as pool: pool.apply(pinned_counts, (1,))``.
     """
-    if not isinstance(cpus, int) or cpus < 1:
-        raise ValueError(f"cpus must be a whole number of at least 1, not {cpus!r}.")
+    import multiprocessing
+
+    from helpers.instruments.validate import whole_number
+
+    cpus = whole_number(cpus, "cpus", least=1)
+    if multiprocessing.parent_process() is None:
+        raise RuntimeError("pinned_counts pins the process that calls it, and this is a main "
+                           "process (your kernel?). Run it in a child instead: "
+                           "with Pool(1) as pool: pool.apply(pinned_counts, (1,))")
     if not hasattr(os, "sched_setaffinity"):
         raise NotImplementedError("CPU affinity can be set from Python on Linux only.")
     allowed = sorted(os.sched_getaffinity(0))

@@ -1,35 +1,32 @@
-"""Workers and small tools for notebook 02, "Process".
+"""Notebook 02, "Process": the workers that child processes run.
 
-* :func:`describe_to_queue` -- a worker that sends its result back through a queue
-  instead of printing it.
-* :func:`call_with_stderr_to` (runs in the child) and :func:`child_stderr_to` (runs
-  in the parent) send a child's traceback to a file, so a notebook can show it in
-  order instead of letting it arrive in red under whatever cell runs next.
-* :func:`traceback_summary` -- the first and last lines of such a traceback.
-* :func:`os_status` -- what the operating system says about a child (e.g.
-  ``"zombie"``), without reaping it the way ``is_alive()`` or ``exitcode`` would.
+Each function is defined at module level, so that a child started with *spawn* or
+*forkserver* can import it by name. The article's worker, :func:`print_func`, prints
+from the child; the others return or send their results, so the parent can print
+them in an order it chooses.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import re
-import sys
 import time
-from collections.abc import Callable, Iterator
-from multiprocessing import connection
-from multiprocessing.process import BaseProcess
-from pathlib import Path
 from typing import Any
 
-import psutil
+from helpers.instruments.validate import seconds as _seconds
+from helpers.instruments.validate import whole_number
 
-from helpers.workers import describe_continent
+
+def print_func(continent: str = "Asia") -> None:
+    """The article's first worker: print a continent's name (from the child)."""
+    print("The name of continent is : ", continent, flush=True)
+
+
+def describe_continent(continent: str = "Asia") -> str:
+    """Like :func:`print_func`, but *return* the text so the parent can print it."""
+    return f"The name of continent is : {continent}"
 
 
 def describe_to_queue(results: Any, continent: str = "Asia") -> None:
-    """Put :func:`~helpers.workers.describe_continent`'s line on ``results``.
+    """Put :func:`describe_continent`'s line on the queue ``results``.
 
     A ``Process`` cannot return a value to its parent, so the child sends its result
     through a queue and the parent prints it.
@@ -37,94 +34,17 @@ def describe_to_queue(results: Any, continent: str = "Asia") -> None:
     results.put(describe_continent(continent))
 
 
-def call_with_stderr_to(path: str | os.PathLike[str], func: Callable[..., Any],
-                        *args: Any, **kwargs: Any) -> Any:
-    """Run in the child: point ``sys.stderr`` at the file ``path``, then call ``func``.
-
-    The file is not restored afterwards on purpose: if ``func`` raises,
-    ``multiprocessing`` writes ``Process <name>:`` and the traceback to
-    ``sys.stderr`` *after* ``func`` has returned control, and that must land in
-    the file too. Use it as the target: ``Process(target=call_with_stderr_to,
-    args=(path, func, *args))``.
-    """
-    sys.stderr = open(path, "w", encoding="utf-8", buffering=1)
-    return func(*args, **kwargs)
+def sleep_for(seconds: float) -> float:
+    """Sleep ``seconds`` and return it (an I/O-bound stand-in)."""
+    time.sleep(_seconds(seconds))
+    return seconds
 
 
-@contextlib.contextmanager
-def child_stderr_to(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """Run in the parent: children *started* inside the block write stderr to ``path``.
-
-    File descriptor 2 (and ``sys.stderr``) point at the file only while the block
-    runs, so start the process inside it and join it outside. It works for
-    children started with *spawn* (a new interpreter inherits descriptor 2) and
-    *fork* (a copy of the parent inherits ``sys.stderr``), even when they fail
-    before running any of your code. Children of the *forkserver* inherit the
-    server's stderr instead, so this cannot redirect them.
-    """
-    path = Path(path)
-    sys.stderr.flush()
-    saved_fd = os.dup(2)
-    saved_stream = sys.stderr
-    with open(path, "w", encoding="utf-8") as file:
-        os.dup2(file.fileno(), 2)
-        sys.stderr = file
-        try:
-            yield path
-        finally:
-            file.flush()
-            sys.stderr = saved_stream
-            os.dup2(saved_fd, 2)
-            os.close(saved_fd)
+def exit_with(code: int) -> None:
+    """End the process with exit status ``code`` (to show ``Process.exitcode``)."""
+    raise SystemExit(whole_number(code, "code", most=255))
 
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
-_MAIN_REPR = re.compile(r"<module '__main__' \((?:built-in|<class '[\w.]+'>)\)>")
-
-
-def traceback_summary(path: str | os.PathLike[str]) -> str:
-    """The first lines of the traceback in file ``path``, ``...``, and the error line.
-
-    Everything before ``Traceback (most recent call last):`` is kept (for a
-    ``Process``, the line ``Process <name>:``), then the line itself, then the final
-    line naming the exception. The file paths in between depend on the machine.
-    Colour codes (Python 3.13+ colours tracebacks) are removed, and so is the
-    version-specific part of ``<module '__main__' (...)>``.
-    """
-    text = _ANSI.sub("", Path(path).read_text(encoding="utf-8"))
-    text = _MAIN_REPR.sub("<module '__main__'>", text)
-    lines = text.rstrip("\n").splitlines()
-    if not lines:
-        return "(nothing was written to stderr)"
-    marker = "Traceback (most recent call last):"
-    if marker not in lines:
-        return "\n".join(lines)
-    head = lines[: lines.index(marker) + 1]
-    return "\n".join([*head, "  ...", lines[-1]])
-
-
-def os_status(process: BaseProcess, settle: float = 2.0) -> str:
-    """Ask the operating system about ``process``'s child, without reaping it.
-
-    Returns psutil's status (``"running"``, ``"sleeping"``, ``"zombie"``, ...) or
-    ``"gone"`` once nobody holds its entry in the process table any more. If the
-    child has already ended (its ``sentinel`` is ready), waits up to ``settle``
-    seconds for it to become a zombie or go: the sentinel fires a moment before the
-    exit completes. ``is_alive()``, ``exitcode`` and ``join()`` would all reap the
-    child; this does not.
-    """
-    pid = process.pid
-    if pid is None:
-        raise ValueError("This process has not been started: call start() first.")
-    if os.name == "nt":
-        return "not shown on Windows (it keeps no zombies)"
-    ended = bool(connection.wait([process.sentinel], timeout=0))
-    deadline = time.monotonic() + settle
-    while True:
-        try:
-            status = psutil.Process(pid).status()
-        except psutil.NoSuchProcess:
-            return "gone"
-        if not ended or status == psutil.STATUS_ZOMBIE or time.monotonic() > deadline:
-            return status
-        time.sleep(0.01)
+def raise_error(message: str = "something went wrong in the child") -> None:
+    """Raise ``ValueError(message)`` in the child."""
+    raise ValueError(message)

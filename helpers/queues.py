@@ -1,4 +1,4 @@
-"""Producer and consumer workers for notebook 03, "Queue".
+"""Notebook 03, "Queue": producer and consumer workers.
 
 Every worker here is a module-level function, so a child process started with
 *spawn* or *forkserver* can import it by name. The workers never decide when to
@@ -10,11 +10,11 @@ stops at the sentinel ``None``, and the producer (or the parent) puts one
 
 from __future__ import annotations
 
-import queue
 from collections.abc import Iterable
-from multiprocessing import Queue
 from multiprocessing.connection import Connection
-from typing import Any, NamedTuple
+from typing import Any
+
+from helpers.instruments.validate import list_of, whole_number
 
 COLORS: tuple[str, ...] = ("red", "green", "blue", "black")
 """The article's colours, in the article's order."""
@@ -36,9 +36,8 @@ def producer(tasks: Any, items: Iterable[Any], n_consumers: int) -> None:
         items: the real items, put in order.
         n_consumers: how many consumers read ``tasks``; each needs its own ``None``.
     """
-    if not isinstance(n_consumers, int) or isinstance(n_consumers, bool) or n_consumers < 1:
-        raise ValueError(f"n_consumers must be a whole number >= 1, not {n_consumers!r}: "
-                         "pass how many consumer processes read the queue.")
+    items = list_of(items, "items", item=_real_item)
+    n_consumers = whole_number(n_consumers, "n_consumers", least=1)
     for item in items:
         tasks.put(item)
     for _ in range(n_consumers):
@@ -80,42 +79,9 @@ def pipe_shouter(conn: Connection) -> None:
         conn.close()
 
 
-class EmptyRace(NamedTuple):
-    """What :func:`empty_after_put` saw."""
-
-    trials: int
-    """How many queues got an item and were asked ``empty()`` at once."""
-    said_empty: int
-    """How many times ``empty()`` answered ``True`` although an item had just been put."""
-    got_back: int
-    """How many items a blocking ``get(timeout=...)`` then returned (all of them)."""
-
-
-def empty_after_put(trials: int = 200, timeout: float = 5.0) -> EmptyRace:
-    """Make a queue, put one item, ask ``empty()`` straight away, then ``get()`` it back; repeat.
-
-    Each trial is the article's situation: a new queue, a ``put()``, then ``empty()``.
-    Everything happens in this process: no child is started. ``put()`` hands the item
-    to the queue's feeder thread, which pickles it and writes it into a pipe a moment
-    later, while ``empty()`` looks only at the pipe. So ``empty()`` often says ``True``
-    about a queue that holds an item, and the blocking ``get(timeout=...)`` still finds it.
-
-    Args:
-        trials: how many queues to try (a whole number >= 1).
-        timeout: seconds each ``get()`` may wait for its item.
-    """
-    if not isinstance(trials, int) or isinstance(trials, bool) or trials < 1:
-        raise ValueError(f"trials must be a whole number >= 1, not {trials!r}.")
-    said_empty = got_back = 0
-    for i in range(trials):
-        q: Queue = Queue()
-        try:
-            q.put(i)
-            said_empty += q.empty()
-            got_back += q.get(timeout=timeout) == i
-        except queue.Empty:
-            pass
-        finally:
-            q.close()
-            q.join_thread()
-    return EmptyRace(trials, said_empty, got_back)
+def _real_item(item: Any, name: str) -> Any:
+    """An item that is not the sentinel (a ``None`` would stop a consumer early)."""
+    if item is SENTINEL:
+        raise ValueError(f"{name} is None, which the consumers read as 'stop': leave it out, "
+                         "or wrap it, e.g. ('value', None).")
+    return item

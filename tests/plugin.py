@@ -1,13 +1,18 @@
 """Pytest plugin (loaded by pyproject.toml for every run): start method, nbval kernels,
 leftover-process check.
 
-    pytest --start-method spawn              # unit tests, helpers under spawn
-    pytest --nbval --start-method spawn      # ... and every notebook, strictly
+    pytest tests/unit --start-method spawn              # unit tests, helpers under spawn
+    pytest notebooks --nbval --start-method spawn       # every notebook, strictly
 
 With ``--nbval`` every notebook runs in a kernel whose default start method is the
-chosen one (see harness.install_kernelspecs), compared with tests/sanitize.cfg, and
-followed by one more test item that fails if the kernel left a child process behind.
-The notebooks themselves contain no test plumbing.
+chosen one (see tools/kernels.py), compared with tests/sanitize.cfg, and followed by
+one more test item that fails if the kernel left a child process behind. The
+notebooks themselves contain no test plumbing.
+
+This plugin reaches into nbval in two places: it wraps ``IPyNbFile.setup`` (to start
+the kernel without ``PYTEST_CURRENT_TEST``) and ``IPyNbFile.collect`` (to add the
+leftover check). requirements.txt pins nbval, and tests/unit/test_plugin.py checks
+both hooks against the installed nbval, so an upgrade that changes them fails loudly.
 """
 
 from __future__ import annotations
@@ -16,17 +21,23 @@ import multiprocessing
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests import harness
+from helpers.instruments.pools import describe_processes, wait_for_no_leftovers
+from tools import kernels
 
 try:
     from nbval.plugin import IPyNbFile
 except ImportError:  # nbval missing: unit tests still run
     IPyNbFile = None
 
+ROOT = kernels.ROOT
+NOTEBOOKS = kernels.NOTEBOOKS
+SANITIZERS = Path(__file__).resolve().parent / "sanitize.cfg"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -40,16 +51,18 @@ def pytest_configure(config: pytest.Config) -> None:
     method = config.getoption("--start-method") or multiprocessing.get_start_method()
     multiprocessing.set_start_method(method, force=True)
     config.start_method = method
+    config.addinivalue_line("markers", "per_start_method: depends on the start method, so "
+                            "the CI runs it under each one")
     if not getattr(config.option, "nbval", False):
         return
     jupyter_dir = Path(tempfile.mkdtemp(prefix="mp-course-kernels-"))
-    harness.install_kernelspecs(jupyter_dir)
+    kernels.install_kernelspecs(jupyter_dir)
     config.kernels_dir = jupyter_dir
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         [str(jupyter_dir), *filter(None, [os.environ.get("JUPYTER_PATH")])])
-    config.option.nbval_kernel_name = harness.kernel_name(method)
+    config.option.nbval_kernel_name = kernels.kernel_name(method)
     if not config.option.nbval_sanitize_with:
-        config.option.nbval_sanitize_with = str(harness.SANITIZERS)
+        config.option.nbval_sanitize_with = str(SANITIZERS)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -68,36 +81,46 @@ def start_method(request: pytest.FixtureRequest) -> str:
     return request.config.start_method
 
 
-if IPyNbFile is not None:
+def without_pytest_current_test(setup: Callable[[Any], None]) -> Callable[[Any], None]:
+    """Wrap nbval's ``IPyNbFile.setup`` so the kernel starts without PYTEST_CURRENT_TEST.
 
-    class NoLeftoverChildren(pytest.Item):
-        """Fails if the notebook's kernel still has child processes after the last cell."""
-
-        def runtest(self) -> None:
-            kernel = self.parent.kernel
-            assert kernel is not None and kernel.is_alive(), "the kernel is not running"
-            left = harness.wait_for_no_leftovers(kernel.km.provisioner.process.pid)
-            assert not left, "child processes left behind:\n" + harness.describe(left)
-
-        def reportinfo(self):
-            return self.path, 0, f"{self.path.name}: no child process left behind"
-
-    _nbval_setup = IPyNbFile.setup
-    _nbval_collect = IPyNbFile.collect
-
-    def _setup(self: IPyNbFile) -> None:
-        # ipykernel stops capturing file descriptors 1 and 2 when PYTEST_CURRENT_TEST
-        # is set, and then the output of spawned children never reaches the notebook.
+    ipykernel stops capturing file descriptors 1 and 2 when that variable is set, and
+    then the output of spawned children never reaches the notebook.
+    """
+    def wrapped(self: Any) -> None:
         saved = os.environ.pop("PYTEST_CURRENT_TEST", None)
         try:
-            _nbval_setup(self)
+            setup(self)
         finally:
             if saved is not None:
                 os.environ["PYTEST_CURRENT_TEST"] = saved
 
-    def _collect(self: IPyNbFile):
-        yield from _nbval_collect(self)
-        yield NoLeftoverChildren.from_parent(self, name="no child process left behind")
+    return wrapped
 
-    IPyNbFile.setup = _setup
-    IPyNbFile.collect = _collect
+
+def with_leftover_check(collect: Callable[[Any], Iterator[Any]],
+                        item_class: type) -> Callable[[Any], Iterator[Any]]:
+    """Wrap nbval's ``IPyNbFile.collect`` so an ``item_class`` item follows the cells."""
+    def wrapped(self: Any) -> Iterator[Any]:
+        yield from collect(self)
+        yield item_class.from_parent(self, name="no child process left behind")
+
+    return wrapped
+
+
+class NoLeftoverChildren(pytest.Item):
+    """Fails if the notebook's kernel still has child processes after the last cell."""
+
+    def runtest(self) -> None:
+        kernel = self.parent.kernel
+        assert kernel is not None and kernel.is_alive(), "the kernel is not running"
+        left = wait_for_no_leftovers(kernel.km.provisioner.process.pid)
+        assert not left, "child processes left behind:\n" + describe_processes(left)
+
+    def reportinfo(self):
+        return self.path, 0, f"{self.path.name}: no child process left behind"
+
+
+if IPyNbFile is not None:
+    IPyNbFile.setup = without_pytest_current_test(IPyNbFile.setup)
+    IPyNbFile.collect = with_leftover_check(IPyNbFile.collect, NoLeftoverChildren)

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Lay out an nbgrader course directory from the course's notebooks, and check a release.
 
-    python3 tools/classroom.py init ~/mp-classroom                 # every notebook
-    python3 tools/classroom.py init ~/mp-classroom notebooks/01_cpu_count.ipynb
-    python3 tools/classroom.py verify ~/mp-classroom               # after generate_assignment
+    python3 -m tools.classroom init ~/mp-classroom                 # every notebook
+    python3 -m tools.classroom init ~/mp-classroom notebooks/01_cpu_count.ipynb
+    python3 -m tools.classroom verify ~/mp-classroom               # after generate_assignment
 
 ``init`` writes ``nbgrader_config.py`` and one nbgrader *assignment* per notebook with
 exercises: ``notebooks/01_cpu_count.ipynb`` becomes
@@ -27,6 +27,8 @@ import json
 import sys
 from pathlib import Path
 from typing import Any
+
+from tools import kernels
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -77,10 +79,7 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 START_METHOD_BLOCK = '''
 # Grade with the {method!r} start method on every grading machine, whatever its OS
 # and Python version; the course's notebooks and checks work under each of them.
-c.Execute.extra_arguments = [
-    "--IPKernelApp.exec_lines="
-    "__import__('multiprocessing').set_start_method({method!r}, force=True)",
-]
+c.Execute.extra_arguments = [{exec_lines!r}]
 '''
 
 
@@ -117,7 +116,9 @@ def course_notebooks() -> list[Path]:
 
 def config_text(timeout: int, start_method: str, course_id: str = COURSE_ID) -> str:
     """The contents of the course directory's ``nbgrader_config.py``."""
-    block = "" if start_method == "default" else START_METHOD_BLOCK.format(method=start_method)
+    block = "" if start_method == "default" else START_METHOD_BLOCK.format(
+        method=start_method,
+        exec_lines=f"--IPKernelApp.exec_lines={kernels.set_start_method_line(start_method)}")
     return CONFIG.format(course_id=course_id, timeout=timeout, worker_file=WORKER_FILE,
                          start_method_block=block)
 

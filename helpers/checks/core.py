@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 import multiprocessing
-import pickle
 from collections.abc import Callable, Iterable
 from typing import Any
 
-PICKLING_HELP = (
-    "Your function {name!r} is defined in the notebook, so it lives in __main__, and a "
-    "child started with {method!r} cannot import it (it would fail with \"Can't get "
-    "attribute\"). Put it in a file next to the notebook instead: start a cell with "
-    "%%writefile my_workers.py, define the function there, run the cell, then "
-    "`from my_workers import {name}` and pass that."
-)
+from helpers.instruments.pools import ensure_sendable
 
 
 class NotYet(AssertionError):
@@ -84,14 +77,10 @@ def run_learner_worker(func: Callable[..., Any], inputs: Iterable[Any],
     __tracebackhide__ = True
     expect(callable(func), f"Pass the function itself (no brackets), not {type(func).__name__}.")
     name = getattr(func, "__name__", repr(func))
-    method = multiprocessing.get_start_method()
-    if getattr(func, "__module__", None) == "__main__" and method != "fork":
-        expect(False, PICKLING_HELP.format(name=name, method=method))
     try:
-        pickle.dumps(func)
-    except (pickle.PicklingError, AttributeError, TypeError) as error:
-        expect(False, f"{name!r} cannot be pickled ({error}). Define it with `def` at the "
-                      "top level of a module, not as a lambda or inside another function.")
+        ensure_sendable(func, "your function")
+    except TypeError as error:
+        expect(False, str(error))
     pool = multiprocessing.Pool(2)
     try:
         return pool.map_async(func, list(inputs)).get(timeout)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from numbers import Real
 from typing import Any
 
 from helpers.checks.core import correct, expect, require_attempt
-from helpers.costs import TransferFit, worth_it
+from helpers.costs import worth_it
+from helpers.instruments.transfer import TransferFit
+from helpers.instruments.validate import is_number, is_whole_number
 
 CHUNKSIZE_TOLERANCE = 1.2
 """Exercise 1: a chunksize qualifies if its time is at most 20% above the fastest one."""
@@ -40,9 +40,6 @@ BREAK_EVEN_TOLERANCE = 0.01
 """Exercise 3: relative error allowed."""
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, Real) and not isinstance(value, bool)
-
 
 def check_chunksize(choice: Any, times: Mapping[int, float]) -> None:
     """Exercise 1: the smallest chunksize within 20% of the fastest time in ``times``."""
@@ -51,7 +48,7 @@ def check_chunksize(choice: Any, times: Mapping[int, float]) -> None:
     if not isinstance(times, Mapping) or not times:
         raise ValueError("times must be the dictionary {chunksize: seconds} that "
                          "time_chunksizes returned: run that cell again.")
-    expect(isinstance(choice, int) and not isinstance(choice, bool),
+    expect(is_whole_number(choice),
            f"best_chunksize should be a whole number (an int), not {type(choice).__name__}.")
     expect(choice in times,
            f"Pick one of the chunksizes that were measured: {sorted(times)}.")
@@ -108,7 +105,7 @@ def check_break_even(nbytes: Any, fit: TransferFit,
     if not isinstance(fit, TransferFit):
         raise ValueError("fit must be the TransferFit that fit_transfer returned: pass "
                          "pipe_fit.")
-    expect(_is_number(nbytes) and math.isfinite(nbytes),
+    expect(is_number(nbytes),
            f"break_even_bytes should be a number, not {type(nbytes).__name__}.")
     expect(fit.seconds_per_byte > 0,
            "This fit has no cost per byte at all, so there is no break-even size. Measure "

@@ -6,13 +6,14 @@ from typing import Any
 
 from helpers.checks.core import check_choice, correct, expect, require_attempt
 from helpers.cpus import suggest_pool_size
+from helpers.instruments.validate import is_whole_number
 
 
 def check_pool_size(pool_size: Any) -> None:
     """Exercise 1: the number of worker processes for CPU-bound work on this machine."""
     __tracebackhide__ = True
     require_attempt(pool_size, "set pool_size to a whole number")
-    expect(isinstance(pool_size, int) and not isinstance(pool_size, bool),
+    expect(is_whole_number(pool_size),
            f"pool_size should be a whole number (an int), not {type(pool_size).__name__}.")
     expect(pool_size >= 1, "A pool needs at least one worker.")
     expected = suggest_pool_size("cpu")

@@ -8,7 +8,8 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from helpers.checks.core import correct, expect, require_attempt
-from helpers.races import make_tasks, task_of
+from helpers.full_example import make_tasks, task_of
+from helpers.instruments.validate import is_whole_number
 
 SENTINEL_WORKERS = 6
 """Exercise 1: workers sharing one task queue."""
@@ -30,7 +31,7 @@ def check_sentinel_count(n_sentinels: Any) -> None:
     """Exercise 1: how many ``None`` sentinels for 6 workers and 20 tasks."""
     __tracebackhide__ = True
     require_attempt(n_sentinels, "set n_sentinels to a whole number")
-    expect(isinstance(n_sentinels, int) and not isinstance(n_sentinels, bool),
+    expect(is_whole_number(n_sentinels),
            f"n_sentinels should be a whole number (an int), not {type(n_sentinels).__name__}.")
     expect(n_sentinels != SENTINEL_TASKS,
            "A sentinel tells a *worker* to stop, not that a task is done. What do you "

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-from numbers import Real
 from typing import Any
 
 from helpers.checks.core import correct, expect, require_attempt
+from helpers.instruments.validate import is_number
 
 SERIAL_SECONDS = 12.0
 """Exercise 1: the serial run takes this long..."""
@@ -23,9 +23,6 @@ SPLIT_WORKERS = 2
 """Exercise 3: workers sharing the top half of the image with a static split."""
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
-
 
 def _close(value: float, target: float) -> bool:
     return math.isclose(value, target, rel_tol=0.01)
@@ -36,7 +33,7 @@ def check_speedup_efficiency(speedup: Any, efficiency: Any) -> None:
     __tracebackhide__ = True
     require_attempt(speedup, "set speedup_4 to a number")
     require_attempt(efficiency, "set efficiency_4 to a number")
-    expect(_is_number(speedup) and _is_number(efficiency),
+    expect(is_number(speedup) and is_number(efficiency),
            "Both answers should be plain numbers, such as 2.5 (not text, a list or a "
            "function).")
     s = SERIAL_SECONDS / PARALLEL_SECONDS
@@ -64,7 +61,7 @@ def check_amdahl(limit: Any, with_cores: Any) -> None:
     __tracebackhide__ = True
     require_attempt(limit, "set limit to a number")
     require_attempt(with_cores, "set with_16 to a number")
-    expect(_is_number(limit) and _is_number(with_cores),
+    expect(is_number(limit) and is_number(with_cores),
            "Both answers should be plain numbers, such as 2.5.")
     f, n = SERIAL_FRACTION, CORES
     expect(not _close(limit, 1 / (1 - f)),
@@ -108,7 +105,7 @@ def check_split_speedup(best_speedup: Any, costs: Any) -> None:
     expect(list(costs) == expected_costs,
            "The list costs has changed since the notebook computed it. Run the cell "
            "that sets costs again, then your answer, then this check.")
-    expect(_is_number(best_speedup), "best_speedup should be a plain number, such as 1.5.")
+    expect(is_number(best_speedup), "best_speedup should be a plain number, such as 1.5.")
     static = -(-len(expected_costs) // SPLIT_WORKERS)
     loads = split_loads(expected_costs, SPLIT_WORKERS, static)
     total = sum(loads)

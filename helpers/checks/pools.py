@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-from numbers import Real
 from typing import Any
 
 from helpers.checks.core import correct, expect, require_attempt, run_learner_worker
-from helpers.workers import WORK
+from helpers.instruments.validate import is_number
+from helpers.pools import WORK
 
 SQUARES_OF = range(20)
 """Exercise 1 maps ``square`` over these numbers."""
@@ -15,9 +15,6 @@ SQUARES_OF = range(20)
 RECIPROCAL_VALUES = (4, 2, 1, 0, -1, -2)
 """Exercise 2 computes ``reciprocal`` of each of these; one of them fails."""
 
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, Real) and not isinstance(value, bool)
 
 
 def check_squares(squares: Any) -> None:
@@ -34,7 +31,7 @@ def check_squares(squares: Any) -> None:
     expect(len(squares) == len(expected),
            f"There should be one result per number in range(20), but squares has "
            f"{len(squares)}. Map square over range(20).")
-    expect(all(_is_number(value) for value in squares),
+    expect(all(is_number(value) for value in squares),
            "Every item should be a number. Pass the function square itself, "
            "without calling it: pool.map(square, range(20)).")
     expect(sorted(squares) != sorted(expected) or squares == expected,
@@ -57,7 +54,7 @@ def check_safe_reciprocals(results: Any) -> None:
     expect(len(results) > 0,
            "safe_results is empty. pool.map gives all or nothing: one failing task loses "
            "every result. Submit one task per value with apply_async instead.")
-    expect(all(_is_number(value) for value in results),
+    expect(all(is_number(value) for value in results),
            "Keep only the results that succeeded: leave the failing task out instead of "
            "storing None, an exception or a pending result.")
     ok = [value for value in RECIPROCAL_VALUES if value != 0]

@@ -1,9 +1,9 @@
 """Write notebook cells in the course's format (for maintainers adding notebooks).
 
-    from tests.authoring import md, code, answer, check, write_notebook
-    write_notebook("notebooks/07_new.ipynb", [md("# Title"), code("1 + 1"), ...])
+    from tools.authoring import md, code, answer, check, write_notebook
+    write_notebook("notebooks/10_new.ipynb", [md("# Title"), code("1 + 1"), ...])
 
-Then run ``python3 course.py refresh notebooks/07_new.ipynb`` to execute it and
+Then run ``python3 course.py refresh notebooks/10_new.ipynb`` to execute it and
 store its outputs. Exercise cells carry nbgrader metadata:
 
 * :func:`answer` -- an nbgrader *solution* cell. The solution sits between

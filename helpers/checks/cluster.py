@@ -7,14 +7,13 @@ and they never wait without a time limit.
 
 from __future__ import annotations
 
-import asyncio
 import concurrent.futures
 import time
 from collections.abc import Iterable
-from numbers import Real
 from typing import Any
 
 from helpers.checks.core import correct, expect, require_attempt
+from helpers.instruments.validate import is_number
 
 EXERCISE_LIMITS = (10_000, 20_000, 30_000, 40_000)
 """Exercise 1 counts the primes below each of these."""
@@ -33,9 +32,6 @@ def _is_future(value: Any) -> bool:
     return hasattr(value, "result") and hasattr(value, "key") and callable(value.result)
 
 
-def _is_count(value: Any) -> bool:
-    return isinstance(value, Real) and not isinstance(value, bool)
-
 
 def check_prime_counts(counts: Any) -> None:
     """Exercise 1: ``client.gather(client.map(count_primes, EXERCISE_LIMITS))``."""
@@ -53,7 +49,7 @@ def check_prime_counts(counts: Any) -> None:
     expect(len(counts) == len(EXERCISE_LIMITS),
            f"There should be one count per limit ({len(EXERCISE_LIMITS)} limits), but "
            f"prime_counts has {len(counts)}. Map count_primes over the list of limits.")
-    expect(all(_is_count(value) for value in counts),
+    expect(all(is_number(value) for value in counts),
            "Every item should be a whole number. Pass the function count_primes itself, "
            "without calling it: client.map(count_primes, limits).")
     expected = primes_below(EXERCISE_LIMITS)
@@ -130,7 +126,7 @@ def _gather(futures: Any) -> list[Any]:
     for future in futures:
         try:
             results.append(future.result(timeout=max(0.1, deadline - time.monotonic())))
-        except (TimeoutError, concurrent.futures.TimeoutError, asyncio.TimeoutError):
+        except (TimeoutError, concurrent.futures.TimeoutError):
             expect(False, f"The tasks did not finish within {RESULT_TIMEOUT:g} s. Is the "
                           "cluster still running (was client closed)? Run the cells that "
                           "start it again.")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from helpers.checks.core import correct, expect, require_attempt
+from helpers.instruments.validate import is_whole_number
 from helpers.queues import SENTINEL, consumer, shout
 
 FEED_CASES: tuple[tuple[tuple[str, ...], int], ...] = (
@@ -133,7 +134,7 @@ def check_sentinel_count(n_sentinels: Any) -> None:
     """Exercise 1: two producers, three consumers: how many ``None`` must the parent put?"""
     __tracebackhide__ = True
     require_attempt(n_sentinels, "set n_sentinels to a whole number")
-    expect(isinstance(n_sentinels, int) and not isinstance(n_sentinels, bool),
+    expect(is_whole_number(n_sentinels),
            f"n_sentinels should be a whole number (an int), not {type(n_sentinels).__name__}.")
     expect(n_sentinels > 0, "With no None at all, every consumer blocks in get() forever "
                             "once the colours run out.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from helpers.checks.core import check_choice, correct, expect, require_attempt
+from helpers.instruments.validate import is_whole_number
 
 EXERCISE_PROCESSES = 4
 """Exercise 1 starts this many processes..."""
@@ -21,7 +22,7 @@ def check_locked_count(counter: Any) -> None:
     __tracebackhide__ = True
     require_attempt(counter, "set my_counter to the shared Value your processes added to")
     value = getattr(counter, "value", counter)
-    expect(isinstance(value, int) and not isinstance(value, bool),
+    expect(is_whole_number(value),
            "Pass the shared counter itself (the Value you gave the workers), or its .value; "
            f"got {type(counter).__name__}.")
     expected = EXERCISE_PROCESSES * EXERCISE_TIMES

@@ -12,6 +12,7 @@ from typing import Any
 import psutil
 
 from helpers.checks.core import correct, expect, require_attempt, run_learner_worker
+from helpers.instruments.validate import is_whole_number
 
 
 def _is_unreaped_child(proc: BaseProcess) -> bool:
@@ -62,7 +63,7 @@ def check_exit_codes(codes: Any) -> None:
     require_attempt(codes, "set codes to a tuple of three whole numbers")
     expect(isinstance(codes, (tuple, list)) and len(codes) == 3,
            f"codes should be a tuple of three exit codes, like (a, b, c), not {codes!r}.")
-    expect(all(isinstance(c, int) and not isinstance(c, bool) for c in codes),
+    expect(all(is_whole_number(c) for c in codes),
            "Each exit code is a whole number (an int), as Process.exitcode gives.")
     raised, exited, terminated = codes
     expect(raised != 0,

@@ -1,0 +1,316 @@
+"""Speedup measurements: the same work serially and in pools of 1, 2, ... workers.
+
+    from helpers.instruments.measure import mandelbrot_workload, measure, worker_counts
+
+    work = mandelbrot_workload()
+    results = measure(work, worker_counts())
+
+Repeats are interleaved and medians reported; every pool is started and warmed up
+before its run is timed (:func:`helpers.instruments.pools.warm_pool`), and every run is
+timed with :class:`helpers.instruments.timing.Stopwatch`. Notebook 07 and the benchmark
+(``python -m benchmarks.speedup``) both measure with this module.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import statistics
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from helpers.cpus import usable_cpus
+from helpers.instruments.pools import KINDS, ensure_sendable, warm_pool
+from helpers.instruments.timeline import timed
+from helpers.instruments.timing import Stopwatch
+from helpers.instruments.validate import (
+    bounded,
+    describe,
+    function,
+    list_of,
+    process_count,
+    seconds,
+    whole_number,
+)
+from helpers.mandelbrot import NOTEBOOK_IMAGE, mandelbrot_row
+from helpers.processes import sleep_for
+from helpers.speedup import amdahl_limit, karp_flatt
+from helpers.speedup import speedup as _speedup
+
+RUN_TIMEOUT = 600.0
+"""Seconds one pool run may take before it is given up (a killed worker would hang it)."""
+
+
+@dataclass(frozen=True)
+class Workload:
+    """A list of tasks and the (picklable) function that runs one of them."""
+
+    name: str
+    """A short key, e.g. ``"mandelbrot"``; also the CSV's ``workload`` column."""
+    func: Callable[[Any], Any]
+    tasks: tuple[Any, ...]
+    description: str = ""
+    chunksize: int = 1
+
+    def run_serial(self) -> list[Any]:
+        """Every task, one after another, in this process: the baseline."""
+        return [self.func(task) for task in self.tasks]
+
+    def run_in(self, pool: Any, func: Callable[[Any], Any] | None = None) -> list[Any]:
+        """Every task in ``pool`` (``pool.map``, results in task order), never hanging."""
+        return pool.map_async(func or self.func, self.tasks, self.chunksize).get(RUN_TIMEOUT)
+
+
+def mandelbrot_workload(width: int = NOTEBOOK_IMAGE["width"],
+                        height: int = NOTEBOOK_IMAGE["height"],
+                        max_iter: int = NOTEBOOK_IMAGE["max_iter"],
+                        chunksize: int = 1) -> Workload:
+    """The CPU-bound workload: one task per row of a Mandelbrot image."""
+    chunksize = whole_number(chunksize, "chunksize", least=1)
+    func = partial(mandelbrot_row, width=width, height=height, max_iter=max_iter)
+    func(0)  # checks the sizes now, with a clear message, rather than in a worker
+    return Workload("mandelbrot", func, tuple(range(height)),
+                    f"Mandelbrot {width}x{height}, max_iter {max_iter}, {height} row tasks",
+                    chunksize)
+
+
+def sleep_workload(tasks: int = 16, wait: float = 0.015) -> Workload:
+    """The I/O-bound workload: ``tasks`` waits of ``wait`` seconds each (``sleep_for``)."""
+    tasks = bounded(tasks, "tasks", "items", least=1)
+    wait = seconds(wait, "wait", allow_zero=False)
+    return Workload("sleep", sleep_for, (wait,) * tasks, f"{tasks} waits of {wait * 1000:g} ms")
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """The median time of one workload with one kind of pool and one worker count."""
+
+    workload: str
+    kind: str
+    workers: int
+    seconds: float
+    """Median wall time of the parallel runs."""
+    serial_seconds: float
+    """Median wall time of the serial runs, measured between them."""
+    repeats: int
+    description: str = ""
+
+    @property
+    def speedup(self) -> float:
+        """``serial_seconds / seconds``."""
+        return _speedup(self.serial_seconds, self.seconds)
+
+    @property
+    def efficiency(self) -> float:
+        """``speedup / workers``."""
+        return self.speedup / self.workers
+
+
+def worker_counts(usable: int | None = None, most: int = 16) -> list[int]:
+    """The worker counts to measure: 1, 2, ... up to twice the usable CPUs.
+
+    Twice, to show what oversubscription does. Where that is more than ``most``
+    counts, about ``most`` of them are picked, spaced evenly on a log scale, always
+    including 1, the usable CPUs and twice that.
+    """
+    usable = usable_cpus() if usable is None else whole_number(usable, "usable", least=1)
+    most = whole_number(most, "most", least=3, most=1_000)
+    top = 2 * usable
+    if top <= most:
+        return list(range(1, top + 1))
+    picked = {round(top ** (i / (most - 1))) for i in range(most)}
+    return sorted(picked | {1, usable, top})
+
+
+def _workload(value: Any) -> Workload:
+    if not isinstance(value, Workload):
+        raise TypeError(f"workload must be a Workload, such as mandelbrot_workload() or "
+                        f"sleep_workload(), not {describe(value)}.")
+    function(value.func, "workload.func")
+    return value
+
+
+def measure(workload: Workload, counts: Iterable[int], kinds: Sequence[str] = KINDS,
+            repeats: int = 3, start_method: str | None = None,
+            check: bool = True) -> list[Measurement]:
+    """Time ``workload`` serially and in warm pools of each size, ``repeats`` times.
+
+    Repeats are interleaved: each round runs the serial version once, then every
+    (kind, workers) configuration once (forwards in even rounds, backwards in odd
+    ones), so that a change in the machine's load affects all of them alike. Each
+    configuration gets a fresh pool, started and warmed up *before* its timing.
+    The medians are reported.
+
+    Args:
+        workload: what to run (see :func:`mandelbrot_workload`, :func:`sleep_workload`).
+        counts: worker counts, e.g. ``worker_counts()``.
+        kinds: ``"processes"``, ``"threads"`` or both.
+        repeats: rounds; 3 or more makes the median meaningful.
+        start_method: for the process pools; the default start method if omitted.
+        check: raise ``RuntimeError`` if a pool's results differ from the serial ones.
+
+    Returns:
+        One :class:`Measurement` per (kind, workers), kinds first, in order of counts.
+    """
+    workload = _workload(workload)
+    counts = list_of(counts, "counts", least=1, what="worker counts",
+                     item=lambda n, name: process_count(n, name))
+    kinds = list_of(kinds, "kinds", least=1, what="kinds ('processes', 'threads')")
+    for kind in kinds:
+        if kind not in KINDS:
+            raise ValueError(f"each kind must be one of {KINDS}, not {kind!r}.")
+    if "processes" in kinds:
+        ensure_sendable(workload.func, "workload.func",
+                        start_method or multiprocessing.get_start_method())
+    repeats = bounded(repeats, "repeats", "repeats", least=1)
+    configs = [(kind, n) for kind in kinds for n in counts]
+    times: dict[tuple[str, int], list[float]] = {config: [] for config in configs}
+    serial_times: list[float] = []
+    expected = None
+    for round_ in range(repeats):
+        with Stopwatch() as clock:
+            result = workload.run_serial()
+        serial_times.append(clock.seconds)
+        expected = result if expected is None else expected
+        for kind, n in configs if round_ % 2 == 0 else configs[::-1]:
+            with warm_pool(kind, n, start_method) as pool:
+                with Stopwatch() as clock:
+                    result = workload.run_in(pool)
+            if check and result != expected:
+                raise RuntimeError(f"{kind} with {n} workers computed a different result "
+                                   "from the serial run.")
+            times[kind, n].append(clock.seconds)
+    serial = statistics.median(serial_times)
+    return [Measurement(workload.name, kind, n, statistics.median(times[kind, n]), serial,
+                        repeats, workload.description) for kind, n in configs]
+
+
+def measurements(results: Any, name: str = "results") -> list[Measurement]:
+    """``results`` checked: a non-empty list of :class:`Measurement`."""
+    def one(value: Any, item: str) -> Measurement:
+        if not isinstance(value, Measurement):
+            raise TypeError(f"{item} must be a Measurement, as measure() returns, not "
+                            f"{describe(value)}.")
+        return value
+
+    if isinstance(results, Measurement):
+        raise TypeError(f"{name} must be a list of Measurements, not a single one: pass "
+                        "[result] or the whole list that measure() returned.")
+    checked = list_of(results, name, item=one, what="Measurements")
+    if not checked:
+        raise ValueError(f"{name} is empty: measure something first.")
+    return checked
+
+
+def karp_flatt_series(results: Sequence[Measurement], kind: str = "processes",
+                      usable: int | None = None) -> dict[int, float]:
+    """``{workers: e(n)}``: the Karp-Flatt serial fraction for every measured count from 2
+    up to ``usable`` workers (beyond the usable CPUs, workers take turns, which Amdahl's
+    law does not describe)."""
+    results = measurements(results)
+    usable = usable_cpus() if usable is None else whole_number(usable, "usable", least=1)
+    return {r.workers: karp_flatt(r.speedup, r.workers)
+            for r in sorted(results, key=lambda r: r.workers)
+            if r.kind == kind and 1 < r.workers <= usable}
+
+
+def _fmt(value: float | None) -> str:
+    return "not measured" if value is None else f"≈ {value:.2f}"
+
+
+def summarize(results: Sequence[Measurement], usable: int | None = None) -> str:
+    """A few lines that read the same on every machine: serial time, then speedup and
+    efficiency at 1 worker, at the usable CPUs and at twice that, for each kind."""
+    results = measurements(results)
+    usable = usable_cpus() if usable is None else whole_number(usable, "usable", least=1)
+    lines = [f"serial run: {results[0].serial_seconds:.2f} s (median)"]
+    labels = [(1, "1 worker"), (usable, "workers = usable CPUs"),
+              (2 * usable, "workers = 2 x usable CPUs")]
+    for kind in dict.fromkeys(r.kind for r in results):
+        by_count = {r.workers: r for r in results if r.kind == kind}
+        for n, label in labels:
+            if n in by_count:
+                r = by_count[n]
+                lines.append(f"{kind + ', ' + label:<37}: speedup {_fmt(r.speedup)}, "
+                             f"efficiency {_fmt(r.efficiency)}")
+    return "\n".join(lines)
+
+
+def fit_amdahl(workers: Sequence[int], speedups: Sequence[float]) -> float:
+    """Least-squares serial fraction ``f`` for measured ``(workers, speedup)`` pairs.
+
+    Amdahl's law says ``1/S - 1/n = f * (1 - 1/n)``: a line through the origin, so
+    ``f`` has a closed form. With one point this is its Karp-Flatt fraction. Points
+    with one worker carry no information and are skipped. The result is clipped to
+    the range 0 to 1.
+    """
+    workers = list_of(workers, "workers", item=lambda n, name: whole_number(n, name, least=1))
+    speedups = list_of(speedups, "speedups")
+    if len(workers) != len(speedups):
+        raise ValueError(f"workers and speedups must be the same length, not "
+                         f"{len(workers)} and {len(speedups)}.")
+    xs, ys = [], []
+    for n, s in zip(workers, speedups, strict=True):
+        if n > 1:
+            xs.append(1.0 - 1.0 / n)
+            ys.append(1.0 / s - 1.0 / n if s > 0 else karp_flatt(s, n))
+    if not xs:
+        raise ValueError("fit_amdahl needs at least one measurement with 2 or more workers.")
+    f = sum(x * y for x, y in zip(xs, ys, strict=True)) / sum(x * x for x in xs)
+    return min(1.0, max(0.0, f))
+
+
+def serial_fraction(results: Sequence[Measurement], kind: str = "processes",
+                    usable: int | None = None) -> float | None:
+    """Fit Amdahl's law to the measurements of one kind, from 2 up to ``usable`` workers.
+
+    Returns ``None`` where there is no such measurement (for example on a 1-CPU machine).
+    """
+    series = karp_flatt_series(results, kind, usable)
+    if not series:
+        return None
+    return fit_amdahl(list(series), [r.speedup for r in measurements(results)
+                                     if r.kind == kind and r.workers in series])
+
+
+def describe_fit(results: Sequence[Measurement], usable: int | None = None) -> str:
+    """One line per kind: the fitted serial fraction and the Amdahl limit it implies."""
+    lines = []
+    for kind in dict.fromkeys(r.kind for r in measurements(results)):
+        f = serial_fraction(results, kind, usable)
+        if f is None:
+            lines.append(f"{kind + ':':<10} serial fraction not measured (it needs 2 or more "
+                         "usable CPUs)")
+        else:
+            lines.append(f"{kind + ':':<10} serial fraction ≈ {f:.3f}, so Amdahl's limit is "
+                         f"≈ {amdahl_limit(f):.1f} times")
+    return "\n".join(lines)
+
+
+def timeline_overhead(workload: Workload, workers: int = 2, repeats: int = 5,
+                      start_method: str | None = None) -> float:
+    """What recording a timeline (wrapping each task with ``timed``) costs, as a fraction.
+
+    Runs ``workload`` in one warm process pool, ``repeats`` pairs of runs, one plain
+    and one with ``timed`` (which goes first alternates), and returns the median over
+    the pairs of ``timed / plain - 1`` (0.01 means 1 % slower). Comparing the two runs
+    of a pair, which ran one right after the other, keeps changes in the machine's
+    load out of the result as far as possible.
+    """
+    workload = _workload(workload)
+    ensure_sendable(workload.func, "workload.func",
+                    start_method or multiprocessing.get_start_method())
+    repeats = bounded(repeats, "repeats", "repeats", least=1)
+    recorded = partial(timed, workload.func)
+    ratios = []
+    with warm_pool("processes", workers, start_method) as pool:
+        for i in range(repeats):
+            elapsed = {}
+            order = [workload.func, recorded] if i % 2 == 0 else [recorded, workload.func]
+            for func in order:
+                with Stopwatch() as clock:
+                    workload.run_in(pool, func)
+                elapsed[func is recorded] = clock.seconds
+            ratios.append(elapsed[True] / elapsed[False])
+    return statistics.median(ratios) - 1

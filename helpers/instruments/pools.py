@@ -1,0 +1,301 @@
+"""Pools and processes, handled safely: the machinery around the lessons' workers.
+
+* :func:`ensure_sendable` -- refuse, before any pool starts, a function that a child
+  process could not receive (defined in the notebook, a lambda), with the fix.
+* :func:`warm_pool` -- a pool whose workers have all started, so timings exclude start-up.
+* :func:`start_cost` / :func:`measure_start_costs` -- what starting one process costs.
+* :func:`kill_tree`, :func:`leftover_children` -- stop a process and all it started;
+  list what a finished notebook should not have left running.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import statistics
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from functools import partial
+from multiprocessing.pool import ThreadPool
+from typing import Any
+
+from helpers.costs import do_nothing
+from helpers.instruments.timing import Stopwatch
+from helpers.instruments.validate import (
+    START_METHODS,
+    bounded,
+    choice,
+    function,
+    positive_number,
+    process_count,
+    start_method,
+)
+
+KINDS = ("processes", "threads")
+"""The two kinds of pool: ``multiprocessing.Pool`` and ``multiprocessing.pool.ThreadPool``."""
+
+SENDABLE_HELP = (
+    "{name} is defined in the notebook, so it lives in __main__, and a child started with "
+    "{method!r} cannot import it: the pool would wait forever for workers that die at once "
+    "(\"Can't get attribute\" or \"module '__main__' has no attribute\"). Put it in a file "
+    "next to the notebook instead: start a cell with %%writefile my_workers.py, define the "
+    "function there, run the cell, then `from my_workers import {short}` and pass that."
+)
+
+
+# --- Can a child receive this function? --------------------------------------------------
+
+
+def _innermost(func: Any) -> Any:
+    while isinstance(func, partial):
+        func = func.func
+    return func
+
+
+def ensure_sendable(func: Any, name: str = "func", method: str | None = None) -> Callable:
+    """Return ``func`` if a pool's child can receive it; otherwise raise ``TypeError`` with
+    the fix. Call it *before* starting a pool.
+
+    Under *spawn* and *forkserver* a child imports the function by name, so one defined
+    in a notebook cell (module ``__main__``) cannot reach it. Under every start method
+    a pool pickles the function it sends, so a lambda or a nested function fails too.
+    """
+    function(func, name)
+    method = method or multiprocessing.get_start_method()
+    inner = _innermost(func)
+    short = getattr(inner, "__name__", name)
+    if getattr(inner, "__module__", None) == "__main__" and method != "fork":
+        raise TypeError(SENDABLE_HELP.format(name=f"{name} ({short!r})", method=method,
+                                             short=short))
+    try:
+        pickle.dumps(func)
+    except (pickle.PicklingError, AttributeError, TypeError) as error:
+        raise TypeError(f"{name} ({short!r}) cannot be sent to a child process: it cannot be "
+                        f"pickled ({error}). Define it with `def` at the top level of a "
+                        "module (not as a lambda or inside another function).") from None
+    return func
+
+
+def pool_start_method(pool: Any) -> str | None:
+    """The start method of a process pool's workers; ``None`` for a thread pool.
+
+    Accepts a ``multiprocessing.Pool``, a ``ThreadPool`` or a
+    ``concurrent.futures.ProcessPoolExecutor``/``ThreadPoolExecutor``; anything else
+    gets a ``TypeError`` saying what is accepted.
+    """
+    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+    from multiprocessing.pool import Pool
+
+    if isinstance(pool, (ThreadPool, ThreadPoolExecutor)):
+        return None
+    if isinstance(pool, Pool):
+        return pool._ctx.get_start_method()
+    if isinstance(pool, ProcessPoolExecutor):
+        context = getattr(pool, "_mp_context", None)
+        return context.get_start_method() if context else multiprocessing.get_start_method()
+    raise TypeError("pool must be a running pool: a multiprocessing Pool (with Pool(2) as "
+                    "pool:), a ThreadPool, or a concurrent.futures ProcessPoolExecutor or "
+                    f"ThreadPoolExecutor; not {type(pool).__name__}.")
+
+
+def ensure_sendable_to(pool: Any, func: Any, name: str = "func") -> Callable:
+    """:func:`ensure_sendable` for ``pool``'s workers (threads need no check)."""
+    method = pool_start_method(pool)
+    return function(func, name) if method is None else ensure_sendable(func, name, method)
+
+
+# --- Warm pools ------------------------------------------------------------------------
+
+
+def _whoami(pause: float) -> tuple[int, int]:
+    """Wait ``pause`` seconds, then say which process and thread ran this."""
+    time.sleep(pause)
+    return os.getpid(), threading.get_ident()
+
+
+def make_pool(kind: str, workers: int, start_method_name: str | None = None,
+              initializer: Callable[[], Any] | None = None) -> Any:
+    """A new ``multiprocessing.Pool`` (``kind="processes"``) or ``ThreadPool``."""
+    choice(kind, "kind", KINDS)
+    workers = process_count(workers, "workers")
+    if kind == "processes":
+        context = multiprocessing.get_context(start_method(start_method_name))
+        return context.Pool(workers, initializer=initializer)
+    return ThreadPool(workers, initializer=initializer)
+
+
+@contextmanager
+def warm_pool(kind: str, workers: int, start_method: str | None = None,
+              timeout: float = 60.0, initializer: Callable[[], Any] | None = None
+              ) -> Iterator[Any]:
+    """A pool whose every worker has started and run a task, so timings exclude start-up.
+
+    Args:
+        kind: ``"processes"`` (``multiprocessing.Pool``) or ``"threads"`` (``ThreadPool``).
+        workers: how many workers.
+        start_method: for processes; the default start method if omitted.
+        timeout: give up (``TimeoutError``) if the workers are not all up by then.
+        initializer: run once in each worker as it starts (e.g. to import NumPy).
+
+    On leaving the block normally the pool is closed and joined (its tasks are all
+    done); after an error or an interrupt it is terminated. No worker is left behind.
+    """
+    timeout = positive_number(timeout, "timeout", unit="seconds")
+    pool = make_pool(kind, workers, start_method, initializer)
+    try:
+        seen: set[tuple[int, int]] = set()
+        deadline = time.monotonic() + timeout
+        while len(seen) < workers:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"only {len(seen)} of {workers} workers started within "
+                                   f"{timeout:g} s: is the machine very busy?")
+            seen.update(pool.map_async(_whoami, [0.002] * workers, 1).get(timeout))
+        yield pool
+        pool.close()
+        pool.join()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+# --- What starting a process costs ------------------------------------------------------
+
+
+def start_cost(method: str | None = None, repeats: int = 5) -> float:
+    """Median seconds to start one ``Process`` that does nothing, and join it.
+
+    One extra start comes first and is not counted: the first *forkserver* start also
+    starts the server, and the first *spawn* start warms the disk cache. The notebooks
+    and the benchmark both measure start cost with this function.
+    """
+    context = multiprocessing.get_context(start_method(method))
+    repeats = bounded(repeats, "repeats", "repeats", least=1)
+    samples = []
+    for i in range(repeats + 1):
+        process = context.Process(target=do_nothing)
+        with Stopwatch() as clock:
+            process.start()
+            process.join(60)
+        if process.exitcode is None:
+            kill_tree(process)
+            raise RuntimeError(f"a {context.get_start_method()} child did not end within "
+                               "60 s: is the machine very busy?")
+        if i:
+            samples.append(clock.seconds)
+    return statistics.median(samples)
+
+
+def measure_start_costs(methods: Iterable[str] | None = None,
+                        repeats: int = 5) -> dict[str, float]:
+    """Median start + join time of a do-nothing ``Process`` per start method.
+
+    Args:
+        methods: the start methods to measure; if omitted, every one this OS has, in the
+            course's fixed order (fork, spawn, forkserver), whatever the default is.
+        repeats: starts per method (after one uncounted warm-up start).
+    """
+    available = multiprocessing.get_all_start_methods()
+    if methods is None:
+        methods = [m for m in START_METHODS if m in available]
+    else:
+        if isinstance(methods, str):
+            raise TypeError(f"methods must be a list of start methods, such as "
+                            f"[{methods!r}], not the string {methods!r}.")
+        methods = [start_method(m, "each method", allow_none=False) for m in methods]
+    return {method: start_cost(method, repeats) for method in methods}
+
+
+# --- Stopping what was started ----------------------------------------------------------
+
+
+def kill_tree(process: Any, timeout: float = 5.0) -> None:
+    """Kill ``process`` (a ``multiprocessing`` Process or a ``subprocess.Popen``) and every
+    process it started, then reap it."""
+    import psutil
+
+    pid = getattr(process, "pid", None)
+    if pid is None:
+        return
+    try:
+        family = psutil.Process(pid).children(recursive=True)
+    except psutil.Error:
+        family = []
+    for member in family:
+        try:
+            member.kill()
+        except psutil.Error:
+            pass
+    process.kill()
+    if hasattr(process, "join"):
+        process.join(timeout)
+    else:
+        process.wait(timeout)
+    psutil.wait_procs(family, timeout=timeout)
+
+
+def _is_infrastructure(proc: Any, parent_pid: int) -> bool:
+    """multiprocessing's own long-lived helpers: the resource tracker and the forkserver."""
+    import psutil
+
+    try:
+        cmdline = " ".join(proc.cmdline())
+        parent = proc.ppid()
+    except psutil.Error:
+        return False
+    if "resource_tracker" in cmdline:
+        return True
+    # The forkserver process itself, but not the workers it forks (their parent is it).
+    return "forkserver" in cmdline and parent == parent_pid
+
+
+def leftover_children(pid: int | None = None, zombies: bool = True) -> list[Any]:
+    """Descendants of process ``pid`` (default: this one) that are not multiprocessing's
+    own helpers (the resource tracker and the forkserver).
+
+    With ``zombies=True`` a child that ended but was never joined counts too: it is
+    still left behind. This is what a finished notebook should not have.
+    """
+    import psutil
+
+    pid = os.getpid() if pid is None else pid
+    try:
+        children = psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+    left = []
+    for child in children:
+        try:
+            if not child.is_running() or _is_infrastructure(child, pid):
+                continue
+            if not zombies and child.status() == psutil.STATUS_ZOMBIE:
+                continue
+        except psutil.Error:
+            continue
+        left.append(child)
+    return left
+
+
+def wait_for_no_leftovers(pid: int | None = None, timeout: float = 5.0) -> list[Any]:
+    """Poll until ``pid`` has no leftover child (pools take a moment to exit); return the rest."""
+    deadline = time.monotonic() + timeout
+    while True:
+        left = leftover_children(pid)
+        if not left or time.monotonic() > deadline:
+            return left
+        time.sleep(0.1)
+
+
+def describe_processes(procs: Iterable[Any]) -> str:
+    """One line per process: pid, status and command line."""
+    import psutil
+
+    lines = []
+    for p in procs:
+        try:
+            lines.append(f"pid {p.pid} ({p.status()}): {' '.join(p.cmdline())[:120]}")
+        except psutil.Error:
+            lines.append(f"pid {p.pid} (zombie or gone)")
+    return "\n".join(lines)

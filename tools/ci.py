@@ -1,0 +1,361 @@
+"""The test pipeline behind ``python3 course.py test`` (and ``.ci/run``).
+
+    python3 -m tools.ci                      # everything, every supported Python
+    python3 -m tools.ci --pythons 3.11       # one Python (all three start methods)
+    python3 -m tools.ci --skip browser grading
+
+Standard library only: it runs with the interpreter that runs course.py, before any
+virtual environment exists. In order:
+
+1. **Set-up**, in parallel: ``.venv`` (this Python), ``.venv-instructor`` (nbgrader),
+   Chromium (apt, for the browser tests), and a ``.venv-pyX.Y`` for every other
+   supported Python, found on PATH or under pyenv, or provisioned (tools/pythons.py).
+2. **Tests**, as separate pytest processes, several at once:
+   * ruff;
+   * per Python: the unit tests once, under its default start method; for the oldest
+     and the newest Python, the unit tests that depend on the start method
+     (``-m per_start_method``) again under each other method;
+   * per Python and start method (all three for the oldest and the newest Python, the
+     default one for the others): every notebook under strict nbval. Notebooks that
+     measure speed (:data:`TIMING_NOTEBOOKS`) run with the machine to themselves;
+   * the browser tests (JupyterLab in headless Chromium) and the grading tests
+     (nbgrader, in ``.venv-instructor``).
+3. **Report**: one line per Python and start method, then a table of every stage and
+   its seconds. Each job's full output is in ``artifacts/ci/``; a failed job's last
+   lines are printed too.
+
+Outside CI a Python that cannot be found or provisioned is reported and skipped; with
+``CI`` set in the environment it counts as a failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import course
+from tools import pythons
+
+ROOT = course.ROOT
+ARTIFACTS = ROOT / "artifacts" / "ci"
+SUPPORTED = ("3.11", "3.12", "3.13", "3.14", "3.15")
+"""Every supported minor version, oldest first."""
+START_METHODS = ("fork", "spawn", "forkserver")
+TIMING_NOTEBOOKS = ("07_speedup.ipynb", "08_costs.ipynb")
+"""Notebooks that measure speed: they run alone, so other tests do not slow them."""
+TAIL_LINES = 60
+
+
+def in_ci() -> bool:
+    """Whether this runs in CI (the CI variable is set to a true value)."""
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def this_python() -> str:
+    """This interpreter's minor version, e.g. ``"3.11"``."""
+    return f"{sys.version_info[0]}.{sys.version_info[1]}"
+
+
+# --- Set-up -------------------------------------------------------------------------------
+
+
+@dataclass
+class Environment:
+    """A Python with the course installed: the argv prefix that runs its interpreter."""
+
+    version: str
+    prefix: list[str] = field(default_factory=list)
+    error: str = ""
+    methods: tuple[str, ...] = ()
+    default_method: str = ""
+
+
+def install_requirements(prefix: list[str], venv_dir: Path, log: Path) -> None:
+    """pip-install requirements.txt with ``prefix``'s interpreter, unless already done."""
+    digest = course.requirements_digest(("requirements.txt", "pyproject.toml"))
+    stamp = venv_dir / course.STAMP_NAME
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    with log.open("a") as out:
+        for args in (["--upgrade", "pip"], ["-r", "requirements.txt"]):
+            code = subprocess.call([*prefix, "-m", "pip", "install", "-q",
+                                    "--disable-pip-version-check", *args],
+                                   cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+            if code:
+                raise RuntimeError(f"pip install {' '.join(args)} failed (see {log})")
+    stamp.write_text(digest)
+
+
+def start_methods_of(prefix: list[str]) -> tuple[tuple[str, ...], str]:
+    """The start methods this interpreter has (in the course's order) and its default."""
+    ask = ("import multiprocessing as m; "
+           "print(m.get_start_method(), *m.get_all_start_methods())")
+    words = subprocess.run([*prefix, "-c", ask], capture_output=True, text=True, cwd=ROOT,
+                           timeout=120, check=True).stdout.split()
+    return tuple(m for m in START_METHODS if m in words[1:]), words[0]
+
+
+def set_up_python(version: str) -> Environment:
+    """Find or provision ``version`` and make its environment; errors go in ``.error``."""
+    env = Environment(version)
+    log = ARTIFACTS / f"set-up-python{version}.log"
+    try:
+        if version == this_python():
+            course.setup()
+            env.prefix = [str(course.venv_python())]
+        else:
+            venv_dir = ROOT / f".venv-py{version}"
+            env.prefix = pythons.venv_python(version, venv_dir, ROOT)
+            install_requirements(env.prefix, venv_dir, log)
+        env.methods, env.default_method = start_methods_of(env.prefix)
+    except (pythons.PythonUnavailable, RuntimeError, OSError,
+            subprocess.SubprocessError, SystemExit) as error:
+        env.error = str(error) or type(error).__name__
+    return env
+
+
+def ensure_chromium() -> str:
+    """Find Chromium for the browser tests; on Debian/Ubuntu as root, install it.
+
+    Returns an empty string, or why there is none.
+    """
+    if shutil.which("chromium"):
+        return ""
+    if sys.platform.startswith("linux") and shutil.which("apt-get") and os.geteuid() == 0:
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        with (ARTIFACTS / "set-up-chromium.log").open("w") as out:
+            for cmd in (["apt-get", "update", "-qq"],
+                        ["apt-get", "install", "-y", "-qq", "chromium"]):
+                subprocess.call(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
+    return "" if shutil.which("chromium") else "Chromium not found: install the 'chromium' package"
+
+
+# --- Jobs ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Job:
+    """One pytest (or ruff) process, its place in the report, and how it went."""
+
+    name: str
+    stage: str
+    command: list[str]
+    exclusive: bool = False
+    version: str = ""
+    method: str = ""
+    seconds: float = 0.0
+    result: str = "not run"
+
+    @property
+    def log(self) -> Path:
+        return ARTIFACTS / (re.sub(r"[^\w.-]+", "-", self.name) + ".log")
+
+    def run(self) -> None:
+        start = time.monotonic()
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+        with self.log.open("w") as out:
+            out.write("+ " + " ".join(self.command) + "\n")
+            out.flush()
+            code = subprocess.call(self.command, cwd=ROOT, stdout=out,
+                                   stderr=subprocess.STDOUT, env=env)
+        self.seconds = time.monotonic() - start
+        # pytest exits 5 when it ran no test: a failure too, like any non-zero code.
+        self.result = "passed" if code == 0 else f"FAILED (exit {code})"
+
+    @property
+    def failed(self) -> bool:
+        return self.result != "passed"
+
+
+def pytest_jobs(env: Environment, oldest: str, newest: str) -> list[Job]:
+    """The unit-test and notebook jobs of one Python."""
+    py = [*env.prefix, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    tag = f"py{env.version}"
+    jobs = [Job(f"{tag} unit", "unit tests", [*py, "tests/unit", "-m", "not browser"],
+                version=env.version, method=env.default_method)]
+    every = env.version in (oldest, newest)
+    methods = env.methods if every else (env.default_method,)
+    notebooks = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    shared = [f"notebooks/{n}" for n in notebooks if n not in TIMING_NOTEBOOKS]
+    timing = [f"notebooks/{n}" for n in notebooks if n in TIMING_NOTEBOOKS]
+    for method in methods:
+        if method != env.default_method:
+            jobs.append(Job(f"{tag} {method} unit", "unit tests (per start method)",
+                            [*py, "tests/unit", "-m", "per_start_method",
+                             f"--start-method={method}"], version=env.version, method=method))
+        jobs.append(Job(f"{tag} {method} notebooks", "notebooks",
+                        [*py, *shared, "--nbval", f"--start-method={method}"],
+                        version=env.version, method=method))
+        jobs.append(Job(f"{tag} {method} timing notebooks", "notebooks (alone)",
+                        [*py, *timing, "--nbval", f"--start-method={method}"],
+                        exclusive=True, version=env.version, method=method))
+    return jobs
+
+
+def run_jobs(jobs: list[Job], slots: int, say: Callable[[str], None]) -> None:
+    """Run ``jobs``, at most ``slots`` at a time; an exclusive job runs alone.
+
+    Shared jobs go first, the exclusive ones after them, one by one.
+    """
+    queue = [job for job in jobs if not job.exclusive] + [job for job in jobs if job.exclusive]
+    running: list[tuple[Job, threading.Thread]] = []
+    while queue or running:
+        running = [(job, thread) for job, thread in running if thread.is_alive()]
+        can_start = queue and len(running) < slots and not (
+            queue[0].exclusive and running)
+        if can_start:
+            job = queue.pop(0)
+            thread = threading.Thread(target=_run_and_say, args=(job, say), daemon=True)
+            thread.start()
+            running.append((job, thread))
+            if job.exclusive:
+                thread.join()
+            continue
+        time.sleep(0.2)
+
+
+def _run_and_say(job: Job, say: Callable[[str], None]) -> None:
+    say(f"start  {job.name}")
+    job.run()
+    say(f"{'ok    ' if not job.failed else 'FAILED'} {job.name} ({job.seconds:.0f} s)")
+
+
+# --- Report --------------------------------------------------------------------------------
+
+
+def report(jobs: list[Job], setup_seconds: dict[str, float], missing: dict[str, str],
+           total: float) -> list[str]:
+    """The closing lines: failures' tails, one line per Python and method, the stage table."""
+    lines = []
+    for job in jobs:
+        if job.failed and job.log.exists():
+            tail = job.log.read_text(errors="replace").splitlines()[-TAIL_LINES:]
+            lines += ["", f"--- last lines of {job.log.relative_to(ROOT)} ---", *tail]
+    lines += ["", "Python and start method:"]
+    by_pair: dict[tuple[str, str], list[Job]] = {}
+    for job in jobs:
+        if job.version and job.method:
+            by_pair.setdefault((job.version, job.method), []).append(job)
+    for version in SUPPORTED:
+        if version in missing:
+            lines.append(f"  Python {version:<5}  {'-':<10}  not run: {missing[version]}")
+        for method in START_METHODS:
+            group = by_pair.get((version, method))
+            if group:
+                ok = all(not j.failed for j in group)
+                lines.append(f"  Python {version:<5}  {method:<10}  "
+                             f"{'passed' if ok else 'FAILED'}  "
+                             f"{sum(j.seconds for j in group):6.0f} s")
+    lines += ["", "Stages (seconds of work; several run at once):"]
+    stages: dict[str, float] = dict(setup_seconds)
+    for job in jobs:
+        stages[job.stage] = stages.get(job.stage, 0.0) + job.seconds
+    for stage, seconds in stages.items():
+        lines.append(f"  {stage:<34} {seconds:7.0f}")
+    lines.append(f"  {'wall time, all together':<34} {total:7.0f}")
+    return lines
+
+
+# --- Main -----------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python3 course.py test",
+                                     description=__doc__.splitlines()[0])
+    parser.add_argument("--pythons", nargs="+", default=list(SUPPORTED), metavar="X.Y",
+                        choices=SUPPORTED, help="which supported Pythons to test (default: all)")
+    parser.add_argument("--skip", nargs="+", default=[],
+                        choices=("lint", "unit", "notebooks", "browser", "grading"),
+                        help="leave these out")
+    parser.add_argument("--slots", type=int, default=max(2, os.cpu_count() or 2),
+                        help="tests run at once (default: the CPUs, at least 2)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    started = time.monotonic()
+    lock = threading.Lock()
+
+    def say(text: str) -> None:
+        with lock:
+            print(f"[{time.monotonic() - started:6.0f} s] {text}", flush=True)
+
+    say("set-up: virtual environments, Chromium, Pythons " + ", ".join(args.pythons))
+    setup_seconds: dict[str, float] = {}
+    envs: dict[str, Environment] = {}
+    chromium_error = ""
+
+    def timed_setup(name: str, func: Callable[[], None]) -> threading.Thread:
+        def body() -> None:
+            start = time.monotonic()
+            func()
+            setup_seconds[f"set-up: {name}"] = time.monotonic() - start
+            say(f"set-up done: {name} ({setup_seconds[f'set-up: {name}']:.0f} s)")
+        thread = threading.Thread(target=body, daemon=True)
+        thread.start()
+        return thread
+
+    def chromium() -> None:
+        nonlocal chromium_error
+        chromium_error = ensure_chromium()
+
+    course.setup()  # every other set-up step may use .venv
+    threads = [timed_setup(f"Python {v}", lambda v=v: envs.__setitem__(v, set_up_python(v)))
+               for v in args.pythons]
+    if "grading" not in args.skip:
+        threads.append(timed_setup("instructor environment", lambda: course.setup(
+            course.INSTRUCTOR_VENV, "requirements-instructor.txt")))
+    if "browser" not in args.skip:
+        threads.append(timed_setup("Chromium", chromium))
+    for thread in threads:
+        thread.join()
+
+    missing = {v: e.error for v, e in envs.items() if e.error}
+    ready = [envs[v] for v in args.pythons if not envs[v].error]
+    main_python = [str(course.venv_python())]
+    jobs: list[Job] = []
+    if "lint" not in args.skip:
+        jobs.append(Job("ruff", "lint", [*main_python, "-m", "ruff", "check", "."]))
+    if ready:
+        oldest, newest = ready[0].version, ready[-1].version
+        for env in ready:
+            jobs += [job for job in pytest_jobs(env, oldest, newest)
+                     if not ("unit" in args.skip and job.stage.startswith("unit"))
+                     and not ("notebooks" in args.skip and job.stage.startswith("notebooks"))]
+    if "browser" not in args.skip:
+        if chromium_error:
+            missing["browser"] = chromium_error
+        else:
+            jobs.append(Job("browser", "browser tests",
+                            [*main_python, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                             "tests/browser", "-m", "browser"]))
+    if "grading" not in args.skip:
+        jobs.append(Job("grading", "grading tests (nbgrader)",
+                        [str(course.venv_python(course.INSTRUCTOR_VENV)), "-m", "pytest", "-q",
+                         "-p", "no:cacheprovider", "tests/nbgrader"]))
+    for version, error in missing.items():
+        say(f"NOT RUN: {version}: {error}")
+    run_jobs(jobs, args.slots, say)
+
+    for line in report(jobs, setup_seconds, missing, time.monotonic() - started):
+        print(line)
+    failed = [job.name for job in jobs if job.failed]
+    if in_ci():
+        failed += [f"{name} (not run)" for name in missing]
+    print("\nAll tests passed." if not failed else f"\nFAILED: {', '.join(failed)}", flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
