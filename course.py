@@ -26,6 +26,7 @@ if sys.version_info < MINIMUM:  # noqa: UP036 - this file must explain, not cras
              "python.org or your package manager, then run: python3 course.py lab")
 
 import hashlib  # noqa: E402 - after the version check, on purpose
+import importlib.util  # noqa: E402
 import os  # noqa: E402
 import subprocess  # noqa: E402
 import venv  # noqa: E402
@@ -74,51 +75,34 @@ def setup(venv_dir: Path = VENV, requirements: str = "requirements.txt") -> None
     stamp.write_text(digest)
 
 
-def workspace_module():
-    """``helpers.instruments.workspace``, straight from the repository (standard library only)."""
-    sys.path.insert(0, str(ROOT))
-    from helpers.instruments import workspace
-
-    return workspace
+def workspace():
+    """helpers/instruments/workspace.py, loaded by path: it needs only the standard library,
+    so ``reset`` and ``progress`` work before .venv exists."""
+    spec = importlib.util.spec_from_file_location(
+        "course_workspace", ROOT / "helpers" / "instruments" / "workspace.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look up their module here
+    spec.loader.exec_module(module)
+    return module
 
 
 def lab(extra: list[str]) -> int:
-    """Bring the workspace up to date with the course, then open it in JupyterLab."""
+    """Make or update workspace/ (your copies), then open JupyterLab there."""
     setup()
-    ws = workspace_module()
-    try:
-        report = ws.sync(ROOT)
-    except ws.WorkspaceError as error:
-        print(error)
-        return 1
-    print(report)
-    args = [venv_python(), "-m", "jupyter", "lab", ws.START_NOTEBOOK]
-    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
-        print("You are running as root (common in containers): starting JupyterLab with "
-              "--allow-root.")
-        args.append("--allow-root")
-    return run(*args, *extra, cwd=Path(report.folder))
+    return workspace().main(["--root", str(ROOT), "lab", *extra], python=venv_python())
 
 
 def progress(extra: list[str]) -> int:
-    """Print how many exercises are solved in each workspace notebook."""
-    ws = workspace_module()
-    print(ws.format_progress(ws.progress(ws.workspace_folder(ROOT))))
-    return 0
+    """The exercises solved in each saved notebook of workspace/ (reads them, runs nothing)."""
+    return workspace().main(["--root", str(ROOT), "progress", *extra])
 
 
 def reset(extra: list[str]) -> int:
-    """A fresh copy of one notebook in the workspace; the old copy is kept beside it."""
-    if len(extra) != 1:
+    """A fresh copy of one notebook in workspace/; your copy is kept beside it."""
+    if len(extra) != 1 or extra[0].startswith("-"):
         print("usage: python3 course.py reset NN   (for example: python3 course.py reset 05)")
         return 2
-    ws = workspace_module()
-    try:
-        print(ws.reset(ROOT, extra[0]))
-    except ws.WorkspaceError as error:
-        print(error)
-        return 1
-    return 0
+    return workspace().main(["--root", str(ROOT), "reset", extra[0]])
 
 
 def test(extra: list[str]) -> int:

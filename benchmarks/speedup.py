@@ -2,7 +2,7 @@
 
     python -m benchmarks.speedup                        # print the figures
     python -m benchmarks.speedup --repeats 7            # steadier medians
-    python -m benchmarks.speedup --csv data/reference/NAME.csv --json results/NAME.json
+    python -m benchmarks.speedup --csv helpers/instruments/reference/NAME.csv --json results/NAME.json
 
 It prints, for this machine:
 
@@ -14,14 +14,14 @@ It prints, for this machine:
   warmed up before its run is timed;
 * the cost of starting one process (``Process().start()`` then ``join()``) under
   each start method;
-* the overhead of recording a timeline (``helpers.timeline.timed`` around every
+* the overhead of recording a timeline (``helpers.instruments.timeline.timed`` around every
   task), as a percentage of the same run without it (median over pairs of runs
   with and without it, in one warm pool);
 * the targets for an idle 2-core machine, and whether they are met.
 
 ``--csv`` writes the speedup measurements with the machine's description (CPU model,
 usable CPUs, Python, start method, date), in the format notebook 07 reads: put such a
-file in ``data/reference/`` to ship it as reference data. ``--json`` writes every
+file in ``helpers/instruments/reference/`` to ship it as reference data. ``--json`` writes every
 figure above, with the same description. Nothing is asserted: timings depend on the
 machine and on what else it is doing, so close other programs first.
 """
@@ -35,15 +35,15 @@ import sys
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from helpers.speedup import (
-    describe_machine,
+from helpers.instruments.measure import (
     mandelbrot_workload,
     measure,
-    process_start_cost,
-    save_results,
     timeline_overhead,
     worker_counts,
 )
+from helpers.instruments.pools import start_cost
+from helpers.instruments.results import describe_machine, save_results
+from helpers.instruments.validate import START_METHODS
 
 EFFICIENCY_TARGET = 0.90
 """Target on an idle 2-core machine: efficiency at workers = usable CPUs."""
@@ -75,7 +75,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--start-method", default=multiprocessing.get_start_method(),
                         choices=multiprocessing.get_all_start_methods(),
                         help="start method of the measured pools (default: the platform's)")
-    parser.add_argument("--methods", nargs="+", default=multiprocessing.get_all_start_methods(),
+    parser.add_argument("--methods", nargs="+",
+                        default=[m for m in START_METHODS
+                                 if m in multiprocessing.get_all_start_methods()],
                         choices=multiprocessing.get_all_start_methods(),
                         help="start methods whose per-process start cost is measured")
     parser.add_argument("--start-repeats", type=int, default=10,
@@ -137,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{args.start_repeats}):")
     start_costs = {}
     for method in args.methods:
-        start_costs[method] = process_start_cost(method, args.start_repeats)
+        start_costs[method] = start_cost(method, args.start_repeats)
         print(f"  {method:<11} {start_costs[method] * 1000:7.1f} ms", flush=True)
     print()
 

@@ -8,9 +8,13 @@ store its outputs. Exercise cells carry nbgrader metadata:
 
 * :func:`answer` -- an nbgrader *solution* cell. The solution sits between
   ``### BEGIN SOLUTION`` and ``### END SOLUTION``; in the repo the cell is collapsed
-  (``jupyter.source_hidden``) so "Run All" works and learners can peek.
+  (``jupyter.source_hidden``). Learners get workspace copies with the stub only, and the
+  solution one click away (helpers/instruments/workspace.py).
 * :func:`check` -- an nbgrader *grade* cell with points, locked, which calls a
   checker from ``helpers.checks``.
+
+A code cell tagged ``workspace-clear-output`` starts with no output in a learner's fresh
+copy (for output that describes the maintainer's machine).
 """
 
 from __future__ import annotations

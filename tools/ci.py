@@ -47,7 +47,7 @@ from tools import pythons
 
 ROOT = course.ROOT
 ARTIFACTS = ROOT / "artifacts" / "ci"
-SUPPORTED = ("3.11", "3.12", "3.13", "3.14", "3.15")
+SUPPORTED = pythons.SUPPORTED
 """Every supported minor version, oldest first."""
 START_METHODS = ("fork", "spawn", "forkserver")
 TIMING_NOTEBOOKS = ("07_speedup.ipynb", "08_costs.ipynb")
@@ -114,7 +114,12 @@ def set_up_python(version: str) -> Environment:
             env.prefix = [str(course.venv_python())]
         else:
             venv_dir = ROOT / f".venv-py{version}"
-            env.prefix = pythons.venv_python(version, venv_dir, ROOT)
+
+            def note(text: str) -> None:
+                with log.open("a") as out:
+                    out.write(text + "\n")
+
+            env.prefix = pythons.venv_python(version, venv_dir, ROOT, log=note)
             install_requirements(env.prefix, venv_dir, log)
         env.methods, env.default_method = start_methods_of(env.prefix)
     except (pythons.PythonUnavailable, RuntimeError, OSError,

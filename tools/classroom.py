@@ -16,7 +16,8 @@ commands: see docs/teaching.md.
 ``verify`` checks what nbgrader generated under ``release/``: no solution code and no
 hidden tests left, a check with points after every answer, no grade_id used twice.
 
-Standard library only; runs with any Python 3.10+, on Linux, macOS and Windows.
+Standard library only (it also uses helpers/instruments/workspace.py, which is too); runs
+with any Python 3.11+, on Linux, macOS and Windows, from the repository: python -m tools.classroom.
 """
 
 from __future__ import annotations
@@ -28,6 +29,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from helpers.instruments.workspace import (
+    NBGRADER_CODE_STUB,
+    is_answer,
+    nbgrader_meta,
+    solution_text,
+    source_of,
+    stub_source,
+)
 from tools import kernels
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,7 +61,7 @@ c.CourseDirectory.course_id = {course_id!r}
 # The student version keeps each answer's `...` placeholder and only loses the
 # solution, so an untouched exercise gets the check's "Not attempted yet" message
 # (nbgrader's default stub would raise NotImplementedError instead).
-c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE"}}
+c.ClearSolutions.code_stub = {{"python": {code_stub!r}}}
 
 # A check cell that a student deleted is put back, and run, by autograde. (Locked
 # cells that were edited are always restored from the source version.)
@@ -93,17 +102,6 @@ def write_notebook(path: Path, nb: dict[str, Any]) -> None:
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def source_of(cell: dict[str, Any]) -> str:
-    """A cell's source as one string (it may be stored as a list of lines)."""
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else source
-
-
-def nbgrader_meta(cell: dict[str, Any]) -> dict[str, Any]:
-    """The cell's nbgrader metadata, or an empty dict."""
-    return cell.get("metadata", {}).get("nbgrader", {})
-
-
 def has_exercises(path: Path) -> bool:
     """Whether the notebook has at least one graded check cell."""
     return any(nbgrader_meta(cell).get("grade") for cell in read_notebook(path)["cells"])
@@ -120,7 +118,7 @@ def config_text(timeout: int, start_method: str, course_id: str = COURSE_ID) -> 
         method=start_method,
         exec_lines=f"--IPKernelApp.exec_lines={kernels.set_start_method_line(start_method)}")
     return CONFIG.format(course_id=course_id, timeout=timeout, worker_file=WORKER_FILE,
-                         start_method_block=block)
+                         code_stub=NBGRADER_CODE_STUB, start_method_block=block)
 
 
 def source_version(nb: dict[str, Any]) -> dict[str, Any]:
@@ -165,20 +163,9 @@ def init(course_dir: Path, notebooks: list[Path], *, timeout: int = 60,
     return written
 
 
-def solution_lines(source: str, inside: bool = True) -> list[str]:
-    """The non-blank lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION``.
-
-    With ``inside=False``, the other lines of the cell instead, markers left out.
-    """
-    lines, in_solution = [], False
-    for line in source.splitlines():
-        if "BEGIN SOLUTION" in line:
-            in_solution = True
-        elif "END SOLUTION" in line:
-            in_solution = False
-        elif in_solution == inside and line.strip():
-            lines.append(line.strip())
-    return lines
+def solution_lines(source: str) -> list[str]:
+    """The non-blank lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION``, stripped."""
+    return [line.strip() for line in solution_text(source).splitlines() if line.strip()]
 
 
 def release_problems(course_dir: Path, assignment: str) -> list[str]:
@@ -200,12 +187,10 @@ def release_problems(course_dir: Path, assignment: str) -> list[str]:
     for path in sorted(release.glob("*.ipynb")):
         released = read_notebook(path)
         original = source / path.name
-        answers = {}  # grade_id: solution lines that are not also outside the solution
+        stubs = {}  # grade_id: the answer cell as nbgrader should release it
         if original.exists():
-            answers = {nbgrader_meta(c)["grade_id"]:
-                       set(solution_lines(source_of(c))) - set(solution_lines(source_of(c), False))
-                       for c in read_notebook(original)["cells"]
-                       if nbgrader_meta(c).get("solution")}
+            stubs = {nbgrader_meta(c)["grade_id"]: stub_source(source_of(c), NBGRADER_CODE_STUB)
+                     for c in read_notebook(original)["cells"] if is_answer(c)}
         ids = [nbgrader_meta(c)["grade_id"] for c in released["cells"] if nbgrader_meta(c)]
         problems += [f"{path}: grade_id {i!r} is used {ids.count(i)} times"
                      for i in sorted(set(ids)) if ids.count(i) > 1]
@@ -220,10 +205,10 @@ def release_problems(course_dir: Path, assignment: str) -> list[str]:
                 if unchecked:
                     problems.append(f"{path}: answer {unchecked!r} has no check after it")
                 unchecked = meta["grade_id"]
-                released_lines = {line.strip() for line in source_of(cell).splitlines()}
-                problems += [f"{path}: answer {meta['grade_id']!r} still has {line!r}"
-                             for line in sorted(answers.get(meta["grade_id"], set()))
-                             if line in released_lines]
+                expected = stubs.get(meta["grade_id"])
+                if expected is not None and source_of(cell) != expected:
+                    problems.append(f"{path}: answer {meta['grade_id']!r} still has solution "
+                                    "code (it differs from nbgrader's stub of the source)")
         if unchecked:
             problems.append(f"{path}: answer {unchecked!r} has no check after it")
         if not checks:

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.harness import NOTEBOOKS, ROOT
+from tests.plugin import NOTEBOOKS, ROOT
 
 playwright = pytest.importorskip("playwright.sync_api")
 
