@@ -29,9 +29,12 @@ from helpers.instruments.validate import (
     bounded,
     choice,
     function,
+    has_methods,
+    list_of,
     positive_number,
     process_count,
     start_method,
+    whole_number,
 )
 
 KINDS = ("processes", "threads")
@@ -55,19 +58,33 @@ def _innermost(func: Any) -> Any:
     return func
 
 
+def _main_is_importable() -> bool:
+    """Can a spawned child import ``__main__`` again? Yes for a script (it has a file or a
+    module spec, as ``multiprocessing.spawn.get_preparation_data`` uses); no in a notebook's
+    kernel or an interactive interpreter."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    spec_name = getattr(getattr(main, "__spec__", None), "name", None)
+    return bool(spec_name) or os.path.isfile(getattr(main, "__file__", "") or "")
+
+
 def ensure_sendable(func: Any, name: str = "func", method: str | None = None) -> Callable:
     """Return ``func`` if a pool's child can receive it; otherwise raise ``TypeError`` with
     the fix. Call it *before* starting a pool.
 
     Under *spawn* and *forkserver* a child imports the function by name, so one defined
-    in a notebook cell (module ``__main__``) cannot reach it. Under every start method
-    a pool pickles the function it sends, so a lambda or a nested function fails too.
+    in a notebook cell (module ``__main__``, which a child cannot import) cannot reach it;
+    one defined in a script can, since the child imports the script's file again. Under
+    every start method a pool pickles the function it sends, so a lambda or a nested
+    function fails too.
     """
     function(func, name)
-    method = method or multiprocessing.get_start_method()
+    method = start_method(method, "method") or multiprocessing.get_start_method()
     inner = _innermost(func)
     short = getattr(inner, "__name__", name)
-    if getattr(inner, "__module__", None) == "__main__" and method != "fork":
+    in_main = getattr(inner, "__module__", None) == "__main__"
+    if in_main and method != "fork" and not _main_is_importable():
         raise TypeError(SENDABLE_HELP.format(name=f"{name} ({short!r})", method=method,
                                              short=short))
     try:
@@ -102,8 +119,12 @@ def pool_start_method(pool: Any) -> str | None:
 
 
 def ensure_sendable_to(pool: Any, func: Any, name: str = "func") -> Callable:
-    """:func:`ensure_sendable` for ``pool``'s workers (threads need no check)."""
+    """:func:`ensure_sendable` for ``pool``'s workers (threads need no check); also
+    refuses a ``multiprocessing`` pool that was closed or terminated."""
     method = pool_start_method(pool)
+    if getattr(pool, "_state", "RUN") != "RUN":  # Pool and ThreadPool say "CLOSE", "TERMINATE"
+        raise ValueError(f"pool is no longer running (its state is {pool._state}): use it "
+                         "inside its `with Pool(...) as pool:` block, or start a new one.")
     return function(func, name) if method is None else ensure_sendable(func, name, method)
 
 
@@ -121,9 +142,13 @@ def make_pool(kind: str, workers: int, start_method_name: str | None = None,
     """A new ``multiprocessing.Pool`` (``kind="processes"``) or ``ThreadPool``."""
     choice(kind, "kind", KINDS)
     workers = process_count(workers, "workers")
+    method = start_method(start_method_name)
+    if initializer is not None:
+        function(initializer, "initializer")
     if kind == "processes":
-        context = multiprocessing.get_context(start_method(start_method_name))
-        return context.Pool(workers, initializer=initializer)
+        if initializer is not None:
+            ensure_sendable(initializer, "initializer", method)
+        return multiprocessing.get_context(method).Pool(workers, initializer=initializer)
     return ThreadPool(workers, initializer=initializer)
 
 
@@ -149,10 +174,14 @@ def warm_pool(kind: str, workers: int, start_method: str | None = None,
         seen: set[tuple[int, int]] = set()
         deadline = time.monotonic() + timeout
         while len(seen) < workers:
-            if time.monotonic() > deadline:
+            left = deadline - time.monotonic()
+            try:
+                if left <= 0:
+                    raise multiprocessing.TimeoutError
+                seen.update(pool.map_async(_whoami, [0.002] * workers, 1).get(left))
+            except multiprocessing.TimeoutError:  # not the builtin TimeoutError: say why
                 raise TimeoutError(f"only {len(seen)} of {workers} workers started within "
-                                   f"{timeout:g} s: is the machine very busy?")
-            seen.update(pool.map_async(_whoami, [0.002] * workers, 1).get(timeout))
+                                   f"{timeout:g} s: is the machine very busy?") from None
         yield pool
         pool.close()
         pool.join()
@@ -171,14 +200,19 @@ def start_cost(method: str | None = None, repeats: int = 5) -> float:
     starts the server, and the first *spawn* start warms the disk cache. The notebooks
     and the benchmark both measure start cost with this function.
     """
-    context = multiprocessing.get_context(start_method(method))
+    context = multiprocessing.get_context(start_method(method, "method"))
     repeats = bounded(repeats, "repeats", "repeats", least=1)
     samples = []
     for i in range(repeats + 1):
         process = context.Process(target=do_nothing)
-        with Stopwatch() as clock:
-            process.start()
-            process.join(60)
+        try:
+            with Stopwatch() as clock:
+                process.start()
+                process.join(60)
+        except BaseException:  # an interrupt while it started: leave no child behind
+            if process.pid is not None:
+                kill_tree(process)
+            raise
         if process.exitcode is None:
             kill_tree(process)
             raise RuntimeError(f"a {context.get_start_method()} child did not end within "
@@ -201,10 +235,8 @@ def measure_start_costs(methods: Iterable[str] | None = None,
     if methods is None:
         methods = [m for m in START_METHODS if m in available]
     else:
-        if isinstance(methods, str):
-            raise TypeError(f"methods must be a list of start methods, such as "
-                            f"[{methods!r}], not the string {methods!r}.")
-        methods = [start_method(m, "each method", allow_none=False) for m in methods]
+        methods = list_of(methods, "methods", least=1, what="start methods",
+                          item=lambda m, name: start_method(m, name, allow_none=False))
     return {method: start_cost(method, repeats) for method in methods}
 
 
@@ -216,11 +248,13 @@ def kill_tree(process: Any, timeout: float = 5.0) -> None:
     process it started, then reap it."""
     import psutil
 
+    has_methods(process, "process", ("kill",), "a Process or a subprocess.Popen")
+    timeout = positive_number(timeout, "timeout", unit="seconds")
     pid = getattr(process, "pid", None)
     if pid is None:
         return
     try:
-        family = psutil.Process(pid).children(recursive=True)
+        family = _stop_family(psutil.Process(pid))
     except psutil.Error:
         family = []
     for member in family:
@@ -236,6 +270,35 @@ def kill_tree(process: Any, timeout: float = 5.0) -> None:
     psutil.wait_procs(family, timeout=timeout)
 
 
+def _stop_family(root: Any, settle: float = 1.0) -> list[Any]:
+    """Stop ``root`` and then each of its descendants, parents first; return the descendants.
+
+    A stopped process starts no more children, so once a process has stopped its list of
+    children is final: nothing it starts can slip out between listing and killing (and be
+    left running, orphaned). SIGSTOP takes effect a moment after it is sent, so each one
+    is waited for, up to ``settle`` seconds.
+    """
+    import psutil
+
+    family: list[Any] = []
+    parents = [root]
+    while parents:
+        parent = parents.pop()
+        try:
+            parent.suspend()
+            deadline = time.monotonic() + settle
+            while (parent.status() not in (psutil.STATUS_STOPPED, psutil.STATUS_ZOMBIE,
+                                           psutil.STATUS_DEAD)
+                   and time.monotonic() < deadline):
+                time.sleep(0.001)
+            children = parent.children()
+        except psutil.Error:
+            continue
+        family += children
+        parents += children
+    return family
+
+
 def _is_infrastructure(proc: Any, parent_pid: int) -> bool:
     """multiprocessing's own long-lived helpers: the resource tracker and the forkserver."""
     import psutil
@@ -245,10 +308,13 @@ def _is_infrastructure(proc: Any, parent_pid: int) -> bool:
         parent = proc.ppid()
     except psutil.Error:
         return False
-    if "resource_tracker" in cmdline:
+    # Matched by the code that starts them (the same from Python 3.8 to 3.15), not by a
+    # word: a kernel started with set_start_method('forkserver') in its command line has
+    # fork children whose command line says "forkserver" too, and they are not helpers.
+    if "from multiprocessing.resource_tracker import main" in cmdline:
         return True
     # The forkserver process itself, but not the workers it forks (their parent is it).
-    return "forkserver" in cmdline and parent == parent_pid
+    return "from multiprocessing.forkserver import main" in cmdline and parent == parent_pid
 
 
 def leftover_children(pid: int | None = None, zombies: bool = True) -> list[Any]:
@@ -260,7 +326,7 @@ def leftover_children(pid: int | None = None, zombies: bool = True) -> list[Any]
     """
     import psutil
 
-    pid = os.getpid() if pid is None else pid
+    pid = os.getpid() if pid is None else whole_number(pid, "pid", least=1)
     try:
         children = psutil.Process(pid).children(recursive=True)
     except psutil.NoSuchProcess:
@@ -280,6 +346,7 @@ def leftover_children(pid: int | None = None, zombies: bool = True) -> list[Any]
 
 def wait_for_no_leftovers(pid: int | None = None, timeout: float = 5.0) -> list[Any]:
     """Poll until ``pid`` has no leftover child (pools take a moment to exit); return the rest."""
+    timeout = positive_number(timeout, "timeout", allow_zero=True, unit="seconds")
     deadline = time.monotonic() + timeout
     while True:
         left = leftover_children(pid)
@@ -293,7 +360,7 @@ def describe_processes(procs: Iterable[Any]) -> str:
     import psutil
 
     lines = []
-    for p in procs:
+    for p in list_of(procs, "procs", what="processes"):
         try:
             lines.append(f"pid {p.pid} ({p.status()}): {' '.join(p.cmdline())[:120]}")
         except psutil.Error:

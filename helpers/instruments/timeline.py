@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from multiprocessing import current_process
 from typing import Any
 
-from helpers.instruments.validate import describe, function, list_of, process_count
+from helpers.instruments.validate import describe, function, list_of, whole_number
 
 LABELLED_TASKS = 40
 """Up to this many tasks, each bar gets its own colour and a label."""
@@ -46,6 +46,7 @@ class TaskRecord:
 
 def timed(func: Callable[[Any], Any], task: Any) -> TaskRecord:
     """Run ``func(task)`` and return a :class:`TaskRecord` with its timing and result."""
+    function(func, "func")
     start = time.perf_counter()
     result = func(task)
     end = time.perf_counter()
@@ -74,7 +75,7 @@ def task_records(records: Any, name: str = "records") -> list[TaskRecord]:
 def worker_labels(records: Sequence[TaskRecord]) -> dict[str, str]:
     """Map raw process names to "worker 1", "worker 2", ... in order of first start."""
     labels: dict[str, str] = {}
-    for record in sorted(records, key=lambda r: r.start):
+    for record in sorted(task_records(records), key=lambda r: r.start):
         labels.setdefault(record.worker, f"worker {len(labels) + 1}")
     return labels
 
@@ -91,8 +92,11 @@ def busy_fraction(records: Sequence[TaskRecord], workers: int) -> float:
     1.0 means every worker computed all the time; the rest went to messages, pickling
     and waiting.
     """
-    records = task_records(records)
-    workers = process_count(workers, "workers")
+    records, workers = task_records(records), whole_number(workers, "workers", least=1)
+    seen = len({r.worker for r in records})
+    if workers < seen:
+        raise ValueError(f"workers={workers}, but the records show {seen} different workers: "
+                         "pass the number of workers in the pool that ran them.")
     span = makespan(records)
     return sum(r.duration for r in records) / (workers * span) if span > 0 else 1.0
 
@@ -121,6 +125,9 @@ def plot_timeline(records: Sequence[TaskRecord], ax: Any = None, title: str = ""
     rows = list(dict.fromkeys(labels.values()))
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 0.6 + 0.5 * len(rows)))
+    elif not callable(getattr(ax, "barh", None)):
+        raise TypeError(f"ax must be a matplotlib Axes (fig, ax = plt.subplots()), or None "
+                        f"for a new figure, not {describe(ax)}.")
     origin = min(r.start for r in records)
     few = len(records) <= LABELLED_TASKS
     for row, name in enumerate(rows):
@@ -134,7 +141,7 @@ def plot_timeline(records: Sequence[TaskRecord], ax: Any = None, title: str = ""
                             label(record.task), ha="center", va="center", fontsize=9)
         else:
             ax.broken_barh([(r.start - origin, r.duration) for r in mine], (row - 0.3, 0.6),
-                           facecolors=f"C{row % 10}")
+                           facecolors=f"C{row % 10}", edgecolor="white", linewidth=0.5)
     ax.set_yticks(range(len(rows)), rows)
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_xlabel("seconds since the first task started")
@@ -149,10 +156,12 @@ def plot_timelines(runs: Mapping[Any, Sequence[TaskRecord]],
 
     ``runs`` maps a title (any value; shown with ``str``) to the records of one run.
     """
-    if not isinstance(runs, Mapping) or not runs:
+    if not isinstance(runs, Mapping):
         raise TypeError("runs must be a non-empty dict {title: records}, for example "
                         "{'static': static_records, 'dynamic': dynamic_records}, not "
                         f"{describe(runs)}.")
+    if not runs:
+        raise ValueError("runs is empty: give it at least one {title: records} pair.")
     import matplotlib.pyplot as plt
 
     heights = [len({r.worker for r in task_records(records, f"runs[{key!r}]")})
