@@ -2,7 +2,8 @@
 
     python -m benchmarks.speedup                        # print the figures
     python -m benchmarks.speedup --repeats 7            # steadier medians
-    python -m benchmarks.speedup --csv helpers/instruments/reference/NAME.csv --json results/NAME.json
+    python -m benchmarks.speedup --csv helpers/instruments/reference/NAME.csv \
+        --json helpers/instruments/reference/NAME.json
 
 It prints, for this machine:
 
