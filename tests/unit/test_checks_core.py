@@ -1,12 +1,15 @@
 """helpers.checks.core: messages, exception types, and the never-hang worker runner."""
 
 import multiprocessing
+import sys
 
 import pytest
 
-from helpers import workers
+from helpers import pools, processes
 from helpers.checks import NotAttempted, NotYet, correct, expect, require_attempt
 from helpers.checks.core import run_learner_worker
+
+pytestmark = pytest.mark.per_start_method
 
 
 def test_both_failures_are_assertion_errors():
@@ -30,17 +33,17 @@ def test_expect_and_correct(capsys):
 
 
 def test_run_learner_worker_runs_an_importable_function():
-    assert run_learner_worker(workers.square, [1, 2, 3]) == [1, 4, 9]
+    assert run_learner_worker(pools.square, [1, 2, 3]) == [1, 4, 9]
 
 
 def test_run_learner_worker_reports_the_workers_exception():
     with pytest.raises(NotYet, match="raised ZeroDivisionError"):
-        run_learner_worker(workers.reciprocal, [0])
+        run_learner_worker(pools.reciprocal, [0])
 
 
 def test_run_learner_worker_times_out_instead_of_hanging():
     with pytest.raises(NotYet, match="did not finish within 0.5 s"):
-        run_learner_worker(workers.sleep_for, [30], timeout=0.5)
+        run_learner_worker(processes.sleep_for, [30], timeout=0.5)
     assert not multiprocessing.active_children()
 
 
@@ -58,12 +61,22 @@ def _main_module_function(x):
     return x
 
 
-def test_notebook_defined_function_gets_the_fix(start_method):
-    _main_module_function.__module__ = "__main__"  # as if defined in a notebook cell
+@pytest.fixture
+def notebook_function(monkeypatch):
+    """``_main_module_function`` as if defined in a notebook cell: it lives in ``__main__``."""
+    monkeypatch.setattr(_main_module_function, "__module__", "__main__")
+    monkeypatch.setattr(sys.modules["__main__"], "_main_module_function",
+                        _main_module_function, raising=False)
+    return _main_module_function
+
+
+def test_notebook_defined_function_gets_the_fix(start_method, notebook_function):
     if start_method == "fork":
-        pytest.skip("under fork a __main__ function is inherited and works")
-    with pytest.raises(NotYet, match="%%writefile my_workers.py"):
-        run_learner_worker(_main_module_function, [1])
+        # A fork child inherits __main__, so a notebook's function reaches it and runs.
+        assert run_learner_worker(notebook_function, [1, 2]) == [1, 2]
+    else:
+        with pytest.raises(NotYet, match="%%writefile my_workers.py"):
+            run_learner_worker(notebook_function, [1])
 
 
 def test_check_choice(capsys):

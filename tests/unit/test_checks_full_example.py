@@ -15,8 +15,11 @@ from helpers.checks.full_example import (
     check_drain_or_join,
     check_sentinel_count,
 )
-from helpers.races import make_tasks
-from helpers.workers import do_job, do_job_until_sentinel, exit_with, sleep_for
+from helpers.full_example import do_job, do_job_until_sentinel, make_tasks
+from helpers.processes import exit_with, sleep_for
+from helpers.queues import producer
+
+pytestmark = pytest.mark.per_start_method
 
 TIMEOUT = 20.0
 
@@ -101,15 +104,35 @@ def test_drain_or_join_not_a_choice(answer):
 _queues = []  # queues stay alive until every worker has unpickled them (spawn, forkserver)
 
 
+def _fill_from_a_finished_process(todo, tasks, sentinels):
+    """Put ``tasks`` and then ``sentinels`` Nones on ``todo`` from a child, and wait for it.
+
+    A process flushes its queues' feeder threads before it exits, so once it has been
+    joined every item is in the queue's pipe: nothing is still on its way.
+    """
+    filler = multiprocessing.Process(target=producer, args=(todo, tasks, sentinels))
+    filler.start()
+    filler.join(TIMEOUT)
+    assert filler.exitcode == 0
+
+
 def run(n_tasks=EXERCISE_TASKS, n_workers=EXERCISE_WORKERS, sentinels=None,
-        target=do_job_until_sentinel, results=None, join=True):
-    """A learner's run: returns (done_messages, workers)."""
+        target=do_job_until_sentinel, results=None, join=True, prefill=False):
+    """A learner's run: returns (done_messages, workers).
+
+    With ``prefill`` every task and sentinel is in the queue's pipe before the first
+    worker starts (see :func:`_fill_from_a_finished_process`).
+    """
     todo, done = multiprocessing.Queue(), multiprocessing.Queue()
     _queues.append((todo, done))
-    for task in make_tasks(n_tasks):
-        todo.put(task)
-    for _ in range(n_workers if sentinels is None else sentinels):
-        todo.put(None)
+    n_sentinels = n_workers if sentinels is None else sentinels
+    if prefill:
+        _fill_from_a_finished_process(todo, make_tasks(n_tasks), n_sentinels)
+    else:
+        for task in make_tasks(n_tasks):
+            todo.put(task)
+        for _ in range(n_sentinels):
+            todo.put(None)
     workers = [multiprocessing.Process(target=target, args=(todo, done))
                for _ in range(n_workers)]
     for p in workers:
@@ -126,7 +149,10 @@ def test_corrected_run_right(capsys, start_method):
     assert capsys.readouterr().out.startswith("Correct!")
 
 
-def test_corrected_run_accepts_results_joined_later(start_method):
+def test_corrected_run_accepts_results_joined_later(start_method, monkeypatch):
+    # The check itself waits for the workers (GRACE seconds). A generous grace keeps this
+    # test about that waiting, not about how fast a busy machine ends three processes.
+    monkeypatch.setattr("helpers.checks.full_example.GRACE", TIMEOUT)
     messages, workers = run(join=False)
     check_corrected_run(messages, workers)  # they end within the grace period
     assert all(p.exitcode == 0 for p in workers)
@@ -153,7 +179,14 @@ def test_corrected_run_wants_started_workers():
 
 
 def test_corrected_run_reports_do_job_choking_on_none(start_method):
-    messages, workers = run(target=do_job, results=0)
+    # do_job's get_nowait() raises Empty while items are still on their way through the
+    # queue's feeder thread, or while another worker holds the queue's read lock: with the
+    # tasks put by this process, every worker could quit before meeting a None (it failed
+    # that way once). Filled in advance, nothing is on its way any more, and a worker that
+    # finds the read lock taken leaves the one holding it still reading. So in every
+    # interleaving the last reader meets a None, and do_job fails on it.
+    messages, workers = run(target=do_job, results=0, prefill=True)
+    assert any(p.exitcode != 0 for p in workers)
     fails_with(check_corrected_run, messages, workers, hint="do_job_until_sentinel")
 
 

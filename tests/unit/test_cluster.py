@@ -1,4 +1,5 @@
-"""helpers.cluster: the demo workers, a real command-line Dask cluster, task timings, timers.
+"""helpers.cluster (notebook 09's workers) and helpers.instruments.cluster (a real
+command-line Dask cluster, and the task timings it records).
 
 The cluster tests start real ``dask scheduler`` / ``dask worker`` processes on
 127.0.0.1 and prove with psutil that none of them survives ``close()``.
@@ -22,8 +23,12 @@ matplotlib.use("Agg")
 from dask.distributed import Client, LocalCluster, get_task_stream  # noqa: E402
 
 from helpers import cluster  # noqa: E402
-from helpers.timeline import TaskRecord  # noqa: E402
-from helpers.workers import count_primes, square  # noqa: E402
+from helpers.costs import count_primes  # noqa: E402
+from helpers.instruments import cluster as machinery  # noqa: E402
+from helpers.instruments.timeline import TaskRecord  # noqa: E402
+from helpers.pools import square  # noqa: E402
+
+pytestmark = pytest.mark.per_start_method
 
 TIMEOUT = 60
 
@@ -38,8 +43,14 @@ def test_die_once_returns_other_values(tmp_path):
 
 
 def test_die_once_needs_a_marker():
-    with pytest.raises(ValueError, match="marker"):
+    with pytest.raises(ValueError, match="marker must be a file path"):
         cluster.die_once(1)
+
+
+def test_die_once_refuses_to_end_a_main_process(tmp_path):
+    with pytest.raises(RuntimeError, match="die_once would end this process"):
+        cluster.die_once(3, bad=3, marker=str(tmp_path / "died"))
+    assert not (tmp_path / "died").exists()
 
 
 def test_die_once_kills_its_process_only_the_first_time(tmp_path):
@@ -56,9 +67,18 @@ def test_map_chunk_and_chunked():
     assert cluster.map_chunk(square, [1, 2, 3]) == [1, 4, 9]
     assert cluster.chunked(range(7), 3) == [[0, 1, 2], [3, 4, 5], [6]]
     assert cluster.chunked([], 3) == []
-    for bad in (0, -1, 1.5, True):
-        with pytest.raises(ValueError, match="size"):
+    for bad, error in ((0, ValueError), (-1, ValueError), (1.5, TypeError), (True, TypeError)):
+        with pytest.raises(error, match="size must be a whole number"):
             cluster.chunked(range(3), bad)
+    with pytest.raises(TypeError, match="func must be a function"):
+        cluster.map_chunk(4, [1])
+    with pytest.raises(TypeError, match="items must be a list"):
+        cluster.chunked(7, 3)
+
+
+def test_gather_map_wants_a_client():
+    with pytest.raises(TypeError, match="client must be a dask Client"):
+        cluster.gather_map(None, square, [1])
 
 
 def test_helpers_version():
@@ -70,7 +90,7 @@ def test_helpers_version():
 # --- A cluster started with the command-line tools ------------------------------------
 
 
-def _family(cli: cluster.CliCluster) -> list[psutil.Process]:
+def _family(cli: machinery.CliCluster) -> list[psutil.Process]:
     procs = cli.processes()
     assert {p.pid for p in procs} >= set(cli.pids)  # each command's process, and more
     return procs
@@ -84,7 +104,7 @@ def _assert_all_gone(procs: list[psutil.Process]) -> None:
 
 
 def test_cli_cluster_runs_tasks_and_leaves_no_process():
-    with cluster.start_cli_cluster(n_workers=2, timeout=TIMEOUT) as cli:
+    with machinery.start_cli_cluster(n_workers=2, timeout=TIMEOUT) as cli:
         assert cli.address.startswith("tcp://127.0.0.1:")
         assert cli.commands[0].startswith("dask scheduler --host 127.0.0.1 --port ")
         assert all(c.startswith(f"dask worker {cli.address} ") for c in cli.commands[1:])
@@ -107,7 +127,7 @@ def test_cli_cluster_runs_tasks_and_leaves_no_process():
 
 
 def test_cli_cluster_without_nanny_is_closed_by_garbage_collection():
-    cli = cluster.start_cli_cluster(n_workers=1, nanny=False, timeout=TIMEOUT)
+    cli = machinery.start_cli_cluster(n_workers=1, nanny=False, timeout=TIMEOUT)
     assert "--no-nanny" in cli.commands[1]
     with Client(cli.address, timeout="30s") as client:
         client.wait_for_workers(1, timeout=TIMEOUT)
@@ -125,7 +145,7 @@ def test_cli_cluster_port_in_use_gives_a_clear_error_and_no_leftovers():
         port = busy.getsockname()[1]
         before = {p.pid for p in psutil.Process().children(recursive=True)}
         with pytest.raises(RuntimeError, match="already in use.*port=0"):
-            cluster.start_cli_cluster(n_workers=1, port=port, timeout=TIMEOUT)
+            machinery.start_cli_cluster(n_workers=1, port=port, timeout=TIMEOUT)
     after = [p for p in psutil.Process().children(recursive=True) if p.pid not in before]
     _assert_all_gone(after)
 
@@ -133,7 +153,7 @@ def test_cli_cluster_port_in_use_gives_a_clear_error_and_no_leftovers():
 def test_cli_cluster_start_timeout_stops_everything():
     before = {p.pid for p in psutil.Process().children(recursive=True)}
     with pytest.raises(TimeoutError, match="did not start within"):
-        cluster.start_cli_cluster(n_workers=1, timeout=0.01)
+        machinery.start_cli_cluster(n_workers=1, timeout=0.01)
     after = [p for p in psutil.Process().children(recursive=True) if p.pid not in before]
     _assert_all_gone(after)
 
@@ -146,12 +166,15 @@ def test_cli_cluster_start_timeout_stops_everything():
     ({"timeout": 0}, "timeout"),
 ])
 def test_cli_cluster_rejects_bad_arguments(kwargs, words):
-    with pytest.raises(ValueError, match=words):
-        cluster.start_cli_cluster(**kwargs)
+    error = TypeError if isinstance(next(iter(kwargs.values())), str) else ValueError
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
+    with pytest.raises(error, match=f"{words} must be"):
+        machinery.start_cli_cluster(**kwargs)
+    assert {p.pid for p in psutil.Process().children(recursive=True)} <= before
 
 
 def test_free_port_is_free():
-    port = cluster.free_port()
+    port = machinery.free_port()
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", port))
 
@@ -160,7 +183,7 @@ def test_leftover_processes_sees_a_child_and_not_after_join():
     proc = multiprocessing.Process(target=square, args=(2,))
     proc.start()
     proc.join(TIMEOUT)
-    assert all(p.pid != proc.pid for p in cluster.leftover_processes())
+    assert all(p.pid != proc.pid for p in machinery.leftover_processes())
 
 
 # --- A LocalCluster: retries after a killed worker, and the task stream ---------------
@@ -176,10 +199,10 @@ def test_local_cluster_reruns_the_task_of_a_killed_worker(tmp_path):
         assert (tmp_path / "died").exists()
         # Every task ran; some may have run twice: results that the killed worker held
         # in memory were lost with it, and were computed again elsewhere.
-        records = cluster.task_records(stream.data)
+        records = machinery.task_records(stream.data)
         assert {r.task for r in records} == {f.key for f in futures}
         assert len(records) >= 6
-        assert f"{len(records)} tasks on " in cluster.summarize_task_stream(stream.data)
+        assert f"{len(records)} tasks on " in machinery.summarize_task_stream(stream.data)
         assert cluster.gather_map(client, partial(cluster.map_chunk, square),
                                   cluster.chunked(range(4), 2)) == [[0, 1], [4, 9]]
 
@@ -196,51 +219,42 @@ def _entry(key, worker, start, stop, action="compute"):
 def test_task_records_keep_compute_spans_only_sorted_by_start():
     stream = [_entry("b-1", "tcp://w2", 5.0, 6.0), _entry("a-1", "tcp://w1", 1.0, 3.0),
               _entry("c-1", "tcp://w1", 2.0, 2.5, action="transfer")]
-    records = cluster.task_records(stream)
+    records = machinery.task_records(stream)
     assert records == [TaskRecord("a-1", "tcp://w1", 1.0, 3.0, None),
                        TaskRecord("b-1", "tcp://w2", 5.0, 6.0, None)]
-    assert cluster.summarize_task_stream(stream) == "2 tasks on 2 workers, compute time 3.00 s"
-    assert cluster.summarize_task_stream(stream[1:2]).startswith("1 tasks on 1 worker,")
+    assert machinery.summarize_task_stream(stream) == "2 tasks on 2 workers, compute time 3.00 s"
+    assert machinery.summarize_task_stream(stream[1:2]).startswith("1 tasks on 1 worker,")
+
+
+def test_task_records_refuse_what_get_task_stream_does_not_give():
+    with pytest.raises(TypeError, match=r"task_stream\[0\] must be a dict"):
+        machinery.task_records([3])
+    with pytest.raises(ValueError, match=r"task_stream\[0\] is not a record of get_task_stream"):
+        machinery.task_records([{"key": "a", "startstops": [{"action": "compute",
+                                                              "start": 1.0}]}])
+    with pytest.raises(TypeError, match="task_stream must be a list"):
+        machinery.task_records(_entry("a-1", "tcp://w1", 1.0, 2.0))
 
 
 def test_key_label():
-    assert cluster.key_label("row-12") == "row-12"
-    assert cluster.key_label("square-" + "0123456789abcdef" * 2) == "square"
-    assert cluster.key_label(("blocks-" + "f" * 32, 3)) == "blocks"
-    assert cluster.key_label("map_chunk-1b4e28ba-2fa1-11d2-883f-0016d3cca427") == "map_chunk"
-    assert cluster.key_label("map_chunk-1b4e28ba-2fa1-11d2-883f-0016d3cca427-7") == "map_chunk"
-    assert cluster.key_label(7) == "7"
+    assert machinery.key_label("row-12") == "row-12"
+    assert machinery.key_label("square-" + "0123456789abcdef" * 2) == "square"
+    assert machinery.key_label(("blocks-" + "f" * 32, 3)) == "blocks"
+    assert machinery.key_label("map_chunk-1b4e28ba-2fa1-11d2-883f-0016d3cca427") == "map_chunk"
+    assert machinery.key_label("map_chunk-1b4e28ba-2fa1-11d2-883f-0016d3cca427-7") == "map_chunk"
+    assert machinery.key_label(7) == "7"
 
 
 def test_plot_task_stream():
     stream = [_entry("a-1", "tcp://w1", 1.0, 2.0), _entry("b-1", "tcp://w2", 1.5, 3.0)]
-    ax = cluster.plot_task_stream(stream, title="demo")
-    assert len(ax.patches) == 2 and ax.get_title() == "demo"
+    ax = machinery.plot_task_stream(stream, title="demo")
+    assert len(ax.patches) == 2 and ax.get_title(loc="left") == "demo"
     assert [t.get_text() for t in ax.texts] == ["a-1", "b-1"]
     many = [_entry(f"t-{i}", "tcp://w1", i, i + 0.5) for i in range(13)]
-    ax = cluster.plot_task_stream(many)
+    ax = machinery.plot_task_stream(many)
     assert all(t.get_text() == "" for t in ax.texts)
-    with pytest.raises(ValueError, match="empty"):
-        cluster.plot_task_stream([])
-    matplotlib.pyplot.close("all")
-
-
-# --- Timers ---------------------------------------------------------------------------
-
-
-def test_wall_time_returns_best_time_and_result():
-    calls = []
-    seconds, result = cluster.wall_time(lambda x: calls.append(x) or x * 2, 21, repeat=3)
-    assert result == 42 and len(calls) == 3 and seconds >= 0
-    with pytest.raises(ValueError, match="repeat"):
-        cluster.wall_time(square, 2, repeat=0)
-
-
-def test_plot_wall_times():
-    ax = cluster.plot_wall_times({"serial": 1.0, "Pool(2)": 0.6}, title="demo")
-    assert len(ax.patches) == 2
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["serial", "Pool(2)"]
-    assert [t.get_text() for t in ax.texts] == [" 1.00 s", " 0.60 s"]
-    with pytest.raises(ValueError, match="empty"):
-        cluster.plot_wall_times({})
+    with pytest.raises(ValueError, match=r"task_stream holds no task that computed \(\[\]\)"):
+        machinery.plot_task_stream([])
+    with pytest.raises(ValueError, match="task_stream holds no task that computed"):
+        machinery.plot_task_stream([_entry("c-1", "tcp://w1", 2.0, 2.5, action="transfer")])
     matplotlib.pyplot.close("all")

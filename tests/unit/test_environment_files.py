@@ -1,11 +1,10 @@
 """requirements.txt and environment.yml name the same packages with the same bounds."""
 
 import re
-from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.plugin import ROOT
 
 
 def _requirements() -> set[str]:

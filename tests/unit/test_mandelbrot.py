@@ -3,12 +3,11 @@
 import multiprocessing
 from functools import partial
 
-import matplotlib
 import pytest
 
-matplotlib.use("Agg")
+from helpers import mandelbrot
 
-from helpers import mandelbrot  # noqa: E402
+pytestmark = pytest.mark.per_start_method
 
 
 def test_known_pixels():
@@ -32,22 +31,29 @@ def test_parallel_image_equals_serial():
         assert pool.map(row, range(24)) == serial
 
 
-@pytest.mark.parametrize("kwargs", [{"width": 0}, {"height": -1}, {"max_iter": 2.5},
-                                    {"width": True}])
-def test_bad_sizes(kwargs):
-    with pytest.raises(ValueError, match="whole number"):
+@pytest.mark.parametrize(("kwargs", "error"), [({"width": 0}, ValueError),
+                                               ({"height": -1}, ValueError),
+                                               ({"max_iter": 10**7}, ValueError),
+                                               ({"max_iter": 2.5}, TypeError),
+                                               ({"width": True}, TypeError)])
+def test_bad_sizes(kwargs, error):
+    name = next(iter(kwargs))
+    with pytest.raises(error, match=f"{name} must be a whole number"):
         mandelbrot.mandelbrot_serial(**kwargs)
+    with pytest.raises(error, match=f"{name} must be a whole number"):
+        mandelbrot.mandelbrot_row(0, **kwargs)
 
 
-@pytest.mark.parametrize("y", [-1, 120, 1.0])
-def test_bad_row(y):
-    with pytest.raises(ValueError, match="row number"):
+@pytest.mark.parametrize(("y", "error"), [(-1, ValueError), (120, ValueError),
+                                          (1.0, TypeError)])
+def test_bad_row(y, error):
+    with pytest.raises(error, match=r"y \(the row\) must be a whole number from 0 to 119"):
         mandelbrot.mandelbrot_row(y)
 
 
-def test_plot_image():
-    ax = mandelbrot.plot_image(mandelbrot.mandelbrot_serial(20, 10, 20))
-    assert len(ax.images) == 1
-    with pytest.raises(ValueError, match="empty"):
-        mandelbrot.plot_image([])
-    matplotlib.pyplot.close("all")
+def test_row_costs():
+    assert mandelbrot.row_costs([[1, 2], [3, 4, 5]]) == [3, 12]
+    with pytest.raises(TypeError, match="image must be a list of rows"):
+        mandelbrot.row_costs(5)
+    with pytest.raises(TypeError, match=r"image\[0\] must be a list of counts"):
+        mandelbrot.row_costs([5])

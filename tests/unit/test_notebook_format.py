@@ -1,4 +1,4 @@
-"""Every notebook follows the course's format (see tests/authoring.py and style notes)."""
+"""Every notebook follows the course's format (see tools/authoring.py and style notes)."""
 
 import re
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.harness import NOTEBOOKS
+from tests.plugin import NOTEBOOKS
 
 INDEX = NOTEBOOKS / "00_start_here.ipynb"
 PATHS = sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb") if p != INDEX)

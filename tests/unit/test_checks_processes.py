@@ -12,9 +12,11 @@ from multiprocessing import connection
 import psutil
 import pytest
 
-from helpers import workers
+from helpers import processes
 from helpers.checks import NotAttempted, NotYet
-from helpers.checks.process import check_exit_codes, check_joined_process, check_shout
+from helpers.checks.processes import check_exit_codes, check_joined_process, check_shout
+
+pytestmark = pytest.mark.per_start_method
 
 
 def _finish(proc, timeout=30):
@@ -28,7 +30,7 @@ def _finish(proc, timeout=30):
 
 
 def test_joined_process_correct(capsys):
-    proc = multiprocessing.Process(target=workers.sleep_for, args=(0.01,))
+    proc = multiprocessing.Process(target=processes.sleep_for, args=(0.01,))
     proc.start()
     proc.join(30)
     check_joined_process(proc)
@@ -42,16 +44,16 @@ def test_joined_process_not_attempted():
 
 def test_joined_process_needs_the_process_object():
     with pytest.raises(NotYet, match="Process object itself"):
-        check_joined_process(workers.sleep_for)
+        check_joined_process(processes.sleep_for)
 
 
 def test_joined_process_never_started():
     with pytest.raises(NotYet, match="never started"):
-        check_joined_process(multiprocessing.Process(target=workers.sleep_for, args=(0.01,)))
+        check_joined_process(multiprocessing.Process(target=processes.sleep_for, args=(0.01,)))
 
 
 def test_joined_process_still_running():
-    proc = multiprocessing.Process(target=workers.sleep_for, args=(30,))
+    proc = multiprocessing.Process(target=processes.sleep_for, args=(30,))
     proc.start()
     try:
         with pytest.raises(NotYet, match="still running"):
@@ -65,7 +67,7 @@ def test_joined_process_still_running():
 def test_joined_process_finished_but_not_joined():
     # The spawn context makes the child a direct child of this process, so it stays a
     # zombie until it is reaped (a forkserver child would be reaped by the server).
-    proc = multiprocessing.get_context("spawn").Process(target=workers.sleep_for,
+    proc = multiprocessing.get_context("spawn").Process(target=processes.sleep_for,
                                                         args=(0.01,))
     proc.start()
     try:
@@ -81,7 +83,7 @@ def test_joined_process_finished_but_not_joined():
 
 
 def test_joined_process_bad_exit_code(capsys):
-    proc = multiprocessing.Process(target=workers.exit_with, args=(3,))
+    proc = multiprocessing.Process(target=processes.exit_with, args=(3,))
     proc.start()
     proc.join(30)
     with pytest.raises(NotYet, match="exit code 3"):
@@ -90,7 +92,7 @@ def test_joined_process_bad_exit_code(capsys):
 
 
 def test_joined_process_closed():
-    proc = multiprocessing.Process(target=workers.sleep_for, args=(0.01,))
+    proc = multiprocessing.Process(target=processes.sleep_for, args=(0.01,))
     proc.start()
     proc.join(30)
     proc.close()

@@ -1,4 +1,4 @@
-"""Tests for helpers.checks.dask: right answers pass, wrong ones get a hint, never the answer."""
+"""Tests for helpers.checks.cluster: right answers pass, wrong ones get a hint, never the answer."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from functools import partial
 import pytest
 from dask.distributed import Client, LocalCluster
 
-from helpers.checks import dask as checks
+from helpers.checks import cluster as checks
 from helpers.checks.core import NotAttempted, NotYet
 from helpers.cluster import chunked, map_chunk
-from helpers.workers import count_primes, square
+from helpers.costs import count_primes
+from helpers.pools import square
 
 COUNTS = [count_primes(n) for n in checks.EXERCISE_LIMITS]
 CHUNK_COUNTS = [count_primes(n) for n in checks.CHUNK_LIMITS]

@@ -1,4 +1,4 @@
-"""Tests for helpers.checks.pool: right answers pass, wrong ones get a hint, never the answer."""
+"""Tests for helpers.checks.pools: right answers pass, wrong ones get a hint, never the answer."""
 
 from __future__ import annotations
 
@@ -9,13 +9,15 @@ from pathlib import Path
 import pytest
 
 from helpers.checks.core import NotAttempted, NotYet
-from helpers.checks.pool import (
+from helpers.checks.pools import (
     RECIPROCAL_VALUES,
     check_describe_task,
     check_safe_reciprocals,
     check_squares,
 )
-from helpers.workers import WORK, square
+from helpers.pools import WORK, square
+
+pytestmark = pytest.mark.per_start_method
 
 SQUARES = [n * n for n in range(20)]
 RECIPROCALS = sorted(1 / x for x in RECIPROCAL_VALUES if x != 0)
@@ -43,8 +45,13 @@ def test_squares_not_attempted(capsys):
 
 
 class _Pending:
+    """Quacks like the AsyncResult of map_async: ``get`` and ``ready``."""
+
     def get(self, timeout=None):
         return SQUARES
+
+    def ready(self):
+        return True
 
 
 @pytest.mark.parametrize("answer, words", [

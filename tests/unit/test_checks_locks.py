@@ -1,11 +1,13 @@
-"""helpers.checks.lock: each exercise check passes, waits, or hints, and never tells."""
+"""helpers.checks.locks: each exercise check passes, waits, or hints, and never tells."""
 
 import multiprocessing
 
 import pytest
 
 from helpers.checks import NotAttempted, NotYet
-from helpers.checks import lock as checks
+from helpers.checks import locks as checks
+
+pytestmark = pytest.mark.per_start_method
 
 EXPECTED = checks.EXERCISE_PROCESSES * checks.EXERCISE_TIMES
 SPELLINGS = (str(EXPECTED), f"{EXPECTED:_}", f"{EXPECTED:,}")

@@ -6,8 +6,10 @@ import threading
 import pytest
 
 from helpers.checks import NotAttempted, NotYet
-from helpers.checks import queue as checks
-from helpers.checks.queue import check_feed, check_safe_loop, check_sentinel_count, run_feed
+from helpers.checks import queues as checks
+from helpers.checks.queues import check_feed, check_safe_loop, check_sentinel_count, run_feed
+
+pytestmark = pytest.mark.per_start_method
 
 
 @pytest.fixture(autouse=True)
@@ -18,10 +20,22 @@ def _no_children_left():
 
 @pytest.fixture
 def quick(monkeypatch):
-    """Shorter waits, so the wrong answers that make the check wait stay fast."""
-    monkeypatch.setattr(checks, "FEED_TIMEOUT", 1.0)
+    """Short waits for the consumers, for the answers where the check has to wait them out
+    whatever the timing (a consumer that never gets its None). feed itself keeps a long
+    limit: it returns at once, and a busy machine must not turn that into "did not return"."""
+    monkeypatch.setattr(checks, "FEED_TIMEOUT", 30.0)
     monkeypatch.setattr(checks, "IDLE_TIMEOUT", 1.5)
     monkeypatch.setattr(checks, "JOIN_TIMEOUT", 1.0)
+
+
+@pytest.fixture
+def patient(monkeypatch):
+    """Long waits, for the answers where every consumer stops by itself: the check then
+    returns as soon as they have, and a slow machine (consumers slow to start) cannot
+    turn the hint into "still waiting"."""
+    monkeypatch.setattr(checks, "FEED_TIMEOUT", 30.0)
+    monkeypatch.setattr(checks, "IDLE_TIMEOUT", 30.0)
+    monkeypatch.setattr(checks, "JOIN_TIMEOUT", 30.0)
 
 
 # --- Exercise 1: how many sentinels -------------------------------------------------
@@ -143,6 +157,17 @@ def test_feed_not_a_function():
 @pytest.mark.parametrize(("feed", "hint"), [
     (feed_one_sentinel_short, "still waiting in get()"),
     (feed_no_sentinel, "still waiting in get()"),
+    (feed_raises, "RuntimeError: oops"),
+    (feed_two_arguments, "TypeError"),
+])
+def test_feed_wrong_and_waited_out(feed, hint, quick, capsys):
+    with pytest.raises(NotYet, match=hint) as info:
+        check_feed(feed)
+    message = str(info.value) + capsys.readouterr().out
+    assert "range(" not in message and "RED" not in message
+
+
+@pytest.mark.parametrize(("feed", "hint"), [
     (feed_sentinels_first, "after all the items"),
     (feed_sentinel_after_each_item, "after all the items"),
     (feed_one_sentinel_too_many, "left over"),
@@ -150,17 +175,16 @@ def test_feed_not_a_function():
     (feed_whole_list, "never reached a consumer"),
     (feed_some_items, "never reached a consumer"),
     (feed_shouting, "something other than the items"),
-    (feed_raises, "RuntimeError: oops"),
-    (feed_two_arguments, "TypeError"),
 ])
-def test_feed_wrong(feed, hint, quick, capsys):
+def test_feed_wrong_with_every_consumer_stopping(feed, hint, patient, capsys):
     with pytest.raises(NotYet, match=hint) as info:
         check_feed(feed)
     message = str(info.value) + capsys.readouterr().out
     assert "range(" not in message and "RED" not in message
 
 
-def test_feed_that_never_returns_is_reported_not_waited_for(quick):
+def test_feed_that_never_returns_is_reported_not_waited_for(quick, monkeypatch):
+    monkeypatch.setattr(checks, "FEED_TIMEOUT", 1.0)  # it never returns: any limit is hit
     release = threading.Event()
 
     def feed_waits(tasks, items, n_consumers):
@@ -173,12 +197,29 @@ def test_feed_that_never_returns_is_reported_not_waited_for(quick):
         release.set()
 
 
-def test_run_feed_reports_what_happened(quick):
-    report = run_feed(feed_one_sentinel_short, ["red", "blue"], 2)
+def test_run_feed_reports_consumers_still_waiting(monkeypatch):
+    # No consumer ever stops: both are still waiting however fast the machine is. The
+    # results are all collected (a long idle wait ends as soon as they are in), then the
+    # check waits a short while for consumers that will never stop.
+    monkeypatch.setattr(checks, "IDLE_TIMEOUT", 30.0)
+    report = run_feed(feed_no_sentinel, ["red", "blue"], 2, feed_timeout=30.0, join_timeout=0.5)
     assert report.returned and report.error is None
     assert sorted(report.results) == ["BLUE", "RED"]
-    assert report.still_waiting == 1
+    assert report.still_waiting == 2
+    assert report.leftover == []  # not read while consumers were stopped by force
+
+
+def test_run_feed_reports_what_was_left_over(patient):
     report = run_feed(feed_one_sentinel_too_many, ["red"], 1)
+    assert report.returned and report.error is None
     assert report.still_waiting == 0
     assert report.results == ["RED"]
     assert report.leftover == [None]
+
+
+def test_run_feed_reports_the_feeds_error(quick):
+    report = run_feed(feed_raises, ["red"], 1)
+    assert report.returned and not report.still_running
+    # feed may run in another process: its error comes back by name and message.
+    assert (type(report.error).__name__, str(report.error)) == ("RuntimeError", "oops")
+    assert report.results == [] and report.still_waiting == 1

@@ -1,0 +1,154 @@
+"""A kernel interrupt (the ■ button) during a Pool helper leaves no worker behind.
+
+A real ipykernel, started with jupyter_client as JupyterLab starts it (its default start
+method set by ``tools.kernels``), runs a cell that calls a helper on a long workload.
+About a second in, the test interrupts the kernel, waits for it to be idle again, and
+checks that the cell ended with ``KeyboardInterrupt`` and that the kernel has no child
+process left (the resource tracker and the forkserver excepted).
+"""
+
+from __future__ import annotations
+
+import queue
+import textwrap
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from helpers.instruments.pools import describe_processes, wait_for_no_leftovers
+
+pytestmark = pytest.mark.per_start_method
+
+jupyter_client = pytest.importorskip("jupyter_client")
+pytest.importorskip("ipykernel")
+
+START_TIMEOUT = 120.0
+REPLY_TIMEOUT = 120.0
+
+
+class Kernel:
+    """A started kernel and a blocking client, with just what these tests need."""
+
+    def __init__(self, manager: Any, client: Any) -> None:
+        self.manager, self.client = manager, client
+
+    @property
+    def pid(self) -> int:
+        return self.manager.provisioner.process.pid
+
+    def run(self, code: str, interrupt_after: float | None = None) -> dict[str, Any]:
+        """Run ``code``; interrupt the kernel after ``interrupt_after`` seconds of running.
+        Returns ``{"status", "ename", "output"}`` once the kernel is idle again."""
+        msg_id = self.client.execute(textwrap.dedent(code))
+        started = None
+        interrupted = False
+        result: dict[str, Any] = {"status": None, "ename": None, "output": ""}
+        deadline = time.monotonic() + REPLY_TIMEOUT
+        while time.monotonic() < deadline:
+            if interrupt_after is not None and started is not None and not interrupted \
+                    and time.monotonic() - started > interrupt_after:
+                self.manager.interrupt_kernel()
+                interrupted = True
+            try:
+                msg = self.client.get_iopub_msg(timeout=0.1)
+            except queue.Empty:
+                continue
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            kind, content = msg["msg_type"], msg["content"]
+            if kind == "status" and content["execution_state"] == "busy":
+                started = time.monotonic()
+            elif kind == "stream":
+                result["output"] += content["text"]
+            elif kind == "error":
+                result["ename"] = content["ename"]
+            elif kind == "status" and content["execution_state"] == "idle":
+                while True:  # the reply to this request (not to an earlier one)
+                    reply = self.client.get_shell_msg(timeout=REPLY_TIMEOUT)
+                    if reply["parent_header"].get("msg_id") == msg_id:
+                        result["status"] = reply["content"]["status"]
+                        return result
+        raise TimeoutError(f"the kernel did not become idle within {REPLY_TIMEOUT:g} s")
+
+
+@pytest.fixture(scope="module")
+def kernel(request: pytest.FixtureRequest) -> Iterator[Kernel]:
+    from jupyter_client.manager import KernelManager
+
+    from tools.kernels import kernel_name, kernelspecs
+
+    method = request.config.start_method
+    with kernelspecs():
+        manager = KernelManager(kernel_name=kernel_name(method))
+        manager.start_kernel(cwd=str(request.config.rootpath))
+    client = manager.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=START_TIMEOUT)
+        kernel = Kernel(manager, client)
+        setup = kernel.run("import multiprocessing; print(multiprocessing.get_start_method())")
+        assert setup["output"].strip() == method
+        yield kernel
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
+def _interrupted_and_clean(kernel: Kernel, code: str, after: float = 1.5) -> None:
+    result = kernel.run(code, interrupt_after=after)
+    assert result["status"] == "error" and result["ename"] == "KeyboardInterrupt", result
+    left = wait_for_no_leftovers(kernel.pid, timeout=15)
+    assert not left, "the interrupted helper left:\n" + describe_processes(left)
+    # The kernel still works, and a helper can start pools again.
+    again = kernel.run("from helpers.pools import square\nprint(square(3))")
+    assert again["status"] == "ok" and again["output"].strip() == "9"
+
+
+def test_interrupting_measure(kernel):
+    _interrupted_and_clean(kernel, """
+        from helpers.instruments.measure import measure, sleep_workload
+        measure(sleep_workload(400, 0.05), [2], kinds=("processes",), repeats=3)
+        """)
+
+
+def test_interrupting_imap_unordered_with_progress(kernel):
+    _interrupted_and_clean(kernel, """
+        from multiprocessing import Pool
+        from ipywidgets import IntProgress
+        from helpers.instruments.widgets import imap_unordered_with_progress
+        from helpers.pools import slow_square
+        with Pool(2) as pool:
+            imap_unordered_with_progress(pool, slow_square, range(400), bar=IntProgress())
+        """)
+
+
+def test_interrupting_time_chunksizes(kernel):
+    _interrupted_and_clean(kernel, """
+        from helpers.instruments.transfer import time_chunksizes
+        from helpers.pools import slow_square
+        time_chunksizes(slow_square, range(400), [1, 2], repeats=3)
+        """)
+
+
+def test_interrupting_sentinel_main(kernel):
+    _interrupted_and_clean(kernel, """
+        from helpers.full_example import sentinel_main
+        sentinel_main(None, 200, 2, pause=0.05)
+        """)
+
+
+def test_interrupting_article_main(kernel):
+    _interrupted_and_clean(kernel, """
+        from helpers.full_example import article_main
+        article_main(None, 200, 2, pause=0.05)
+        """)
+
+
+def test_interrupting_count_losses_in_fresh_process(kernel):
+    _interrupted_and_clean(kernel, """
+        from helpers.full_example import article_main
+        from helpers.instruments.races import count_losses_in_fresh_process
+        count_losses_in_fresh_process(article_main, 1000, "spawn", timeout=300)
+        """, after=2.0)

@@ -1,0 +1,141 @@
+"""tests/plugin.py: the two wrappers it puts around nbval's methods, tested with fakes; and
+the installed nbval checked against what they assume, so an nbval upgrade fails here,
+loudly, instead of quietly changing how the notebooks are tested."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import os
+import re
+from pathlib import Path
+
+import nbval
+import nbval.kernel
+import nbval.plugin
+import pytest
+
+from tests import plugin
+from tests.plugin import ROOT, with_leftover_check, without_pytest_current_test
+
+# --- without_pytest_current_test --------------------------------------------------------------
+
+
+def test_setup_runs_without_pytest_current_test_and_it_comes_back(monkeypatch):
+    monkeypatch.setenv("PYTEST_CURRENT_TEST", "test_x.py::test_y (call)")
+    seen = []
+
+    def setup(self):
+        seen.append((self, os.environ.get("PYTEST_CURRENT_TEST")))
+
+    without_pytest_current_test(setup)("the collector")
+    assert seen == [("the collector", None)]
+    assert os.environ["PYTEST_CURRENT_TEST"] == "test_x.py::test_y (call)"
+
+
+def test_setup_that_fails_still_restores_the_variable(monkeypatch):
+    monkeypatch.setenv("PYTEST_CURRENT_TEST", "kept")
+
+    def setup(self):
+        raise RuntimeError("the kernel did not start")
+
+    with pytest.raises(RuntimeError, match="did not start"):
+        without_pytest_current_test(setup)(None)
+    assert os.environ["PYTEST_CURRENT_TEST"] == "kept"
+
+
+def test_setup_without_the_variable_does_not_invent_it(monkeypatch):
+    monkeypatch.delenv("PYTEST_CURRENT_TEST", raising=False)
+    calls = []
+    without_pytest_current_test(lambda self: calls.append(self))(1)
+    assert calls == [1] and "PYTEST_CURRENT_TEST" not in os.environ
+
+
+# --- with_leftover_check ---------------------------------------------------------------------
+
+
+class FakeItem:
+    """Stands in for NoLeftoverChildren: records how it was made."""
+
+    @classmethod
+    def from_parent(cls, parent, name):
+        item = cls()
+        item.parent, item.name = parent, name
+        return item
+
+
+def test_collect_yields_the_cells_then_one_leftover_item():
+    def collect(self):
+        yield from (f"{self}: cell 0", f"{self}: cell 1")
+
+    items = list(with_leftover_check(collect, FakeItem)("nb"))
+    assert items[:2] == ["nb: cell 0", "nb: cell 1"]
+    assert isinstance(items[2], FakeItem) and len(items) == 3
+    assert (items[2].parent, items[2].name) == ("nb", "no child process left behind")
+
+
+def test_collect_of_a_notebook_without_code_still_checks_leftovers():
+    items = list(with_leftover_check(lambda self: iter(()), FakeItem)("nb"))
+    assert len(items) == 1 and isinstance(items[0], FakeItem)
+
+
+def test_the_plugin_installed_both_wrappers():
+    assert nbval.plugin.IPyNbFile.setup.__qualname__.startswith("without_pytest_current_test")
+    assert nbval.plugin.IPyNbFile.collect.__qualname__.startswith("with_leftover_check")
+    assert plugin.IPyNbFile is nbval.plugin.IPyNbFile
+
+
+# --- the installed nbval ------------------------------------------------------------------------
+
+
+def _pinned_nbval() -> str:
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
+        match = re.fullmatch(r"\s*nbval\s*==\s*([\w.]+)\s*(#.*)?", line)
+        if match:
+            return match.group(1)
+    raise AssertionError("requirements.txt does not pin nbval with ==")
+
+
+def test_the_installed_nbval_is_the_pinned_one():
+    assert nbval.__version__ == _pinned_nbval() == "0.11.0"
+
+
+def _methods_of_ipynbfile() -> dict[str, ast.FunctionDef]:
+    source = inspect.getsource(nbval.plugin.IPyNbFile)  # the file as installed, unwrapped
+    tree = ast.parse(source)
+    (cls,) = [node for node in tree.body if isinstance(node, ast.ClassDef)]
+    return {node.name: node for node in cls.body if isinstance(node, ast.FunctionDef)}
+
+
+def test_ipynbfile_still_has_setup_and_collect_taking_only_self():
+    methods = _methods_of_ipynbfile()
+    for name in ("setup", "collect"):
+        assert name in methods, f"nbval's IPyNbFile has no {name}() any more"
+        args = methods[name].args
+        assert [a.arg for a in args.args] == ["self"], f"IPyNbFile.{name} takes other arguments"
+        assert not (args.vararg or args.kwarg or args.kwonlyargs)
+
+
+def test_the_wrapped_originals_are_nbvals_own():
+    originals = {name: inspect.getclosurevars(getattr(nbval.plugin.IPyNbFile, name)).nonlocals
+                 for name in ("setup", "collect")}
+    setup, collect = originals["setup"]["setup"], originals["collect"]["collect"]
+    assert setup.__module__ == collect.__module__ == "nbval.plugin"
+    assert list(inspect.signature(setup).parameters) == ["self"]
+    assert list(inspect.signature(collect).parameters) == ["self"]
+    assert inspect.isgeneratorfunction(collect), "collect must yield its items"
+    assert originals["collect"]["item_class"] is plugin.NoLeftoverChildren
+
+
+def test_setup_still_starts_the_kernel_that_the_leftover_check_reads():
+    setup = ast.unparse(_methods_of_ipynbfile()["setup"])
+    assert "self.kernel = RunningKernel(" in setup, "setup no longer starts self.kernel"
+    # NoLeftoverChildren reads parent.kernel.is_alive() and the kernel's process id.
+    assert callable(getattr(nbval.kernel.RunningKernel, "is_alive", None))
+    kernel_source = inspect.getsource(nbval.kernel.RunningKernel.__init__)
+    assert "self.km" in kernel_source and "start_new_kernel" in kernel_source
+
+
+def test_the_plugin_says_where_these_checks_live():
+    text = Path(plugin.__file__).read_text()
+    assert "tests/unit/test_plugin.py" in text
