@@ -11,7 +11,8 @@ import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from helpers.instruments.validate import function, list_of, whole_number
+from helpers.instruments.validate import function, has_methods, list_of, path, whole_number
+from helpers.pools import _refuse_in_main
 
 
 def die_once(x: int, bad: int = 3, marker: str = "") -> int:
@@ -23,9 +24,12 @@ def die_once(x: int, bad: int = 3, marker: str = "") -> int:
     that does not, never does.
     """
     if not marker:
-        raise ValueError("marker must be a file path, e.g. str(Path(scratch) / 'died'), "
-                         "so that the second attempt knows the first one died.")
+        raise ValueError(f"marker must be a file path, e.g. str(Path(scratch) / 'died'), not "
+                         f"{marker!r}, so that the second attempt knows the first one died.")
+    marker = str(path(marker, "marker"))
     if x == bad:
+        if not os.path.exists(marker):
+            _refuse_in_main("die_once")
         try:
             fd = os.open(marker, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
         except FileExistsError:
@@ -41,7 +45,8 @@ def map_chunk(func: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]:
     Use it through ``functools.partial(map_chunk, square)`` so that it can be sent to a
     worker like any other function of one argument.
     """
-    return [function(func, "func")(item) for item in items]
+    func, items = function(func, "func"), list_of(items, "items")
+    return [func(item) for item in items]
 
 
 def chunked(items: Iterable[Any], size: int) -> list[list[Any]]:
@@ -68,4 +73,5 @@ def gather_map(client: Any, func: Callable[[Any], Any], items: Iterable[Any]) ->
     ``pure=False`` gives each call a new key, so a repeated run computes again instead
     of reusing results that the cluster may still hold from the last one.
     """
+    client = has_methods(client, "client", ("map", "gather"), "a dask Client(...)")
     return client.gather(client.map(function(func, "func"), list_of(items, "items"), pure=False))

@@ -11,7 +11,17 @@ from __future__ import annotations
 from multiprocessing import shared_memory
 from typing import Any
 
-from helpers.instruments.validate import bounded, number, whole_number
+from helpers.instruments.validate import (
+    bounded,
+    connection,
+    has_methods,
+    list_of,
+    number,
+    numpy_dtype,
+    queue,
+    text,
+    whole_number,
+)
 
 WORKERS = 2
 """Pool size used throughout notebook 08, so that its numbers compare between machines."""
@@ -72,7 +82,7 @@ def echo_lengths_pipe(conn: Any) -> None:
 
     Stops at ``None``.
     """
-    with conn:
+    with connection(conn, "conn"):
         for payload in iter(conn.recv, None):
             conn.send(len(payload))
 
@@ -82,6 +92,7 @@ def echo_lengths_queue(inbox: Any, outbox: Any) -> None:
 
     Stops at ``None``.
     """
+    inbox, outbox = queue(inbox, "inbox"), queue(outbox, "outbox")
     for payload in iter(inbox.get, None):
         outbox.put(len(payload))
 
@@ -104,10 +115,15 @@ def attach(name: str) -> shared_memory.SharedMemory:
     tracker too, which is harmless when the child uses its parent's tracker, as children
     started by ``multiprocessing`` do.
     """
+    name = text(name, "name", example="shm.name")
     try:
-        return shared_memory.SharedMemory(name=name, track=False)  # Python 3.13+
-    except TypeError:
-        return shared_memory.SharedMemory(name=name)
+        try:
+            return shared_memory.SharedMemory(name=name, track=False)  # Python 3.13+
+        except TypeError:
+            return shared_memory.SharedMemory(name=name)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"name: there is no shared memory block {name!r}. Pass the "
+                                "name of a block that exists (shm.name).") from None
 
 
 def shared_sum(name: str, shape: tuple[int, ...], dtype: str, start: int, stop: int) -> Any:
@@ -119,6 +135,9 @@ def shared_sum(name: str, shape: tuple[int, ...], dtype: str, start: int, stop: 
     """
     import numpy as np
 
+    shape = tuple(list_of(shape, "shape", least=1, item=whole_number, what="sizes"))
+    dtype = numpy_dtype(dtype, "dtype")
+    start, stop = whole_number(start, "start"), whole_number(stop, "stop")
     shm = attach(name)
     try:
         array = np.ndarray(shape, dtype=dtype, buffer=shm.buf)
@@ -131,7 +150,7 @@ def shared_sum(name: str, shape: tuple[int, ...], dtype: str, start: int, stop: 
 
 def array_sum(array: Any) -> Any:
     """Sum a NumPy array (or anything with ``.sum()``) as a plain Python number."""
-    return array.sum().item()
+    return has_methods(array, "array", ("sum",), "a NumPy array").sum().item()
 
 
 # --- The model ---------------------------------------------------------------------------
@@ -163,9 +182,24 @@ def pool_time_model(items: int, compute: float, send: float, workers: int = WORK
     return items * compute, start + items * send + _ceil_div(items, workers) * compute
 
 
+def pool_time_range(items: int, compute: float, send: float, workers: int = WORKERS,
+                    start: float = 0.1) -> tuple[float, float, float]:
+    """``(serial seconds, pool seconds at least, pool seconds at most)``.
+
+    *At most* is :func:`pool_time_model`'s pool time: sending and computing take turns.
+    *At least* lets them overlap fully, as a pool's background thread sends the next
+    items while the workers compute:
+    ``start + max(items × send, ceil(items / workers) × compute)``.
+    """
+    serial, most = pool_time_model(items, compute, send, workers, start)
+    least = start + max(items * send, _ceil_div(items, workers) * compute)
+    return serial, least, most
+
+
 def worth_it(items: int, compute: float, send: float, workers: int = WORKERS,
              start: float = 0.1) -> bool:
-    """Does :func:`pool_time_model` say the pool beats the serial loop?"""
+    """Does :func:`pool_time_model` say the pool beats the serial loop, even at its upper
+    bound (sending and computing taking turns)?"""
     serial, pooled = pool_time_model(items, compute, send, workers, start)
     return pooled < serial
 

@@ -2,7 +2,8 @@
 
 ``os.cpu_count()`` counts the CPUs in the machine. The number that matters for a pool
 is how many this process may *run on*, which affinity masks (``taskset``, job
-schedulers) and ``PYTHON_CPU_COUNT`` can lower. Container CPU quotas (cgroup
+schedulers; Python reads them on Linux and some BSDs only) and ``PYTHON_CPU_COUNT``
+can lower. Container CPU quotas (cgroup
 ``cpu.max``) lower it again, but no standard-library call sees them.
 """
 
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ def usable_cpus() -> int:
     """Return how many CPUs this process may use.
 
     Uses ``os.process_cpu_count()`` where Python has it (3.13+), otherwise the
-    affinity mask (Linux), otherwise ``os.cpu_count()``. Never returns less than 1.
+    affinity mask (Linux, some BSDs), otherwise ``os.cpu_count()``. Never returns less than 1.
     ``process_cpu_count()`` itself reads the affinity mask only where the OS has one
     (Linux and some BSDs); on macOS and Windows it equals ``os.cpu_count()``.
     """
@@ -49,13 +49,13 @@ def cgroup_cpu_quota(path: str | os.PathLike[str] = "/sys/fs/cgroup/cpu.max") ->
 
     ``None`` means there is no quota, or this is not Linux with cgroup v2.
     """
+    from helpers.instruments.validate import path as a_path
+
     try:
-        quota, period = Path(path).read_text().split()[:2]
-    except (OSError, ValueError):
+        quota, period = a_path(path, "path").read_text().split()[:2]
+        return None if quota == "max" else int(quota) / int(period)
+    except (OSError, ValueError, ZeroDivisionError):  # no such file, or not a cpu.max file
         return None
-    if quota == "max":
-        return None
-    return int(quota) / int(period)
 
 
 def cpu_counts() -> CpuCounts:
@@ -75,25 +75,26 @@ def suggest_pool_size(kind: str = "cpu") -> int:
 
     Args:
         kind: ``"cpu"`` for CPU-bound work (one worker per usable CPU, lowered to a
-            cgroup quota if there is one), or ``"io"`` for work that mostly waits
+            cgroup quota if there is one: 1.5 CPUs' worth of time gives 1 worker, so
+            that no worker waits for the quota), or ``"io"`` for work that mostly waits
             (more workers than CPUs, as ``ThreadPoolExecutor`` does: ``usable + 4``,
             at most 32).
     """
-    usable = usable_cpus()
+    from helpers.instruments.validate import choice
+
+    usable, kind = usable_cpus(), choice(kind, "kind", ("cpu", "io"))
     if kind == "cpu":
         quota = cgroup_cpu_quota()
         return max(1, min(usable, int(quota))) if quota else usable
-    if kind == "io":
-        return min(32, usable + 4)
-    raise ValueError(f"kind must be 'cpu' or 'io', not {kind!r}: say which kind of work it is.")
+    return min(32, usable + 4)
 
 
 def pinned_counts(cpus: int = 1) -> tuple[int | None, int]:
     """In a child process: pin it to its first ``cpus`` CPUs, then count again.
 
     Returns ``(os.cpu_count(), usable_cpus())`` as seen after pinning, which is what
-    ``taskset -c 0`` or a cluster's job scheduler does to a program. Linux only:
-    elsewhere it raises ``NotImplementedError``. It refuses to run in a main process
+    ``taskset -c 0`` or a cluster's job scheduler does to a program. Linux (and some
+    BSDs) only: elsewhere it raises ``NotImplementedError``. It refuses to run in a main process
     (such as the notebook's kernel), which it would pin for good: run it in a child,
     for example ``with Pool(1) as pool: pool.apply(pinned_counts, (1,))``.
     """
@@ -107,7 +108,8 @@ def pinned_counts(cpus: int = 1) -> tuple[int | None, int]:
                            "process (your kernel?). Run it in a child instead: "
                            "with Pool(1) as pool: pool.apply(pinned_counts, (1,))")
     if not hasattr(os, "sched_setaffinity"):
-        raise NotImplementedError("CPU affinity can be set from Python on Linux only.")
+        raise NotImplementedError("This Python cannot pin a process to CPUs: "
+                                  "os.sched_setaffinity exists on Linux and some BSDs only.")
     allowed = sorted(os.sched_getaffinity(0))
     os.sched_setaffinity(0, allowed[:cpus])
     return os.cpu_count(), usable_cpus()

@@ -15,7 +15,8 @@ import time
 from multiprocessing import current_process
 from typing import Any
 
-from helpers.instruments.validate import bounded, context, process_count, seconds
+from helpers.instruments.validate import bounded, context, process_count, seconds, text
+from helpers.instruments.validate import queue as a_queue
 
 DONE_SEPARATOR = " is done by "
 """What the workers put between a task and the worker's name."""
@@ -40,6 +41,8 @@ def do_job(tasks_to_accomplish: Any, tasks_that_are_done: Any, pause: float = 0.
         verbose: print each task as the article does.
     """
     pause = seconds(pause, "pause")
+    tasks_to_accomplish = a_queue(tasks_to_accomplish, "tasks_to_accomplish")
+    tasks_that_are_done = a_queue(tasks_that_are_done, "tasks_that_are_done")
     while True:
         try:
             task = tasks_to_accomplish.get_nowait()
@@ -61,6 +64,8 @@ def do_job_until_sentinel(tasks_to_accomplish: Any, tasks_that_are_done: Any,
     stops exactly once, and only after all tasks have been taken.
     """
     pause = seconds(pause, "pause")
+    tasks_to_accomplish = a_queue(tasks_to_accomplish, "tasks_to_accomplish")
+    tasks_that_are_done = a_queue(tasks_that_are_done, "tasks_that_are_done")
     for task in iter(tasks_to_accomplish.get, None):
         tasks_that_are_done.put(task + DONE_SEPARATOR + current_process().name)
         time.sleep(pause)
@@ -68,7 +73,8 @@ def do_job_until_sentinel(tasks_to_accomplish: Any, tasks_that_are_done: Any,
 
 def finish_task(task: str, pause: float = 0.0) -> str:
     """One task of the full example, for a Pool: return "<task> is done by <worker>"."""
-    time.sleep(seconds(pause, "pause"))
+    task, pause = text(task, "task", example="'Task no 3'"), seconds(pause, "pause")
+    time.sleep(pause)
     return task + DONE_SEPARATOR + current_process().name
 
 
@@ -94,7 +100,8 @@ def article_main(ctx: Any = None, n_tasks: int = 10, n_processes: int = 4,
     start ``n_processes`` workers running :func:`do_job` (``get_nowait()`` until
     ``queue.Empty``), join them, then read the results while ``not empty()`` (safe
     here: every worker has exited, so everything it put is in the pipe). Tasks that no
-    worker took are missing from the returned list.
+    worker took are missing from the returned list. A worker that crashed is no lost
+    task: then this raises ``RuntimeError``.
 
     Args:
         ctx: a multiprocessing context or a start method's name (``None``: the default).
@@ -111,10 +118,19 @@ def article_main(ctx: Any = None, n_tasks: int = 10, n_processes: int = 4,
     processes = [ctx.Process(target=do_job,
                              args=(tasks_to_accomplish, tasks_that_are_done, pause, False))
                  for _ in range(n_processes)]
-    for p in processes:
-        p.start()
-    for p in processes:
-        p.join()
+    queues = (tasks_to_accomplish, tasks_that_are_done)
+    try:
+        for p in processes:
+            p.start()
+        for p in processes:
+            p.join()
+    except BaseException:  # an error or an interrupt: leave nothing running
+        _stop(processes, queues)
+        raise
+    if any(p.exitcode != 0 for p in processes):
+        _stop(processes, queues)
+        raise RuntimeError(f"workers crashed (exit codes {[p.exitcode for p in processes]}): "
+                           "their tasks are not lost to the race. See the error above.")
     done = []
     while not tasks_that_are_done.empty():
         done.append(tasks_that_are_done.get())
@@ -145,18 +161,32 @@ def sentinel_main(ctx: Any = None, n_tasks: int = 10, n_processes: int = 4,
     processes = [ctx.Process(target=do_job_until_sentinel,
                              args=(tasks_to_accomplish, tasks_that_are_done, pause))
                  for _ in range(n_processes)]
-    for p in processes:
-        p.start()
     try:
-        done = [tasks_that_are_done.get(timeout=timeout) for _ in tasks]
-    except BaseException:
         for p in processes:
-            p.terminate()
+            p.start()
+        done = [tasks_that_are_done.get(timeout=timeout) for _ in tasks]
+    except BaseException:  # an error or an interrupt: leave nothing running
+        _stop(processes, (tasks_to_accomplish, tasks_that_are_done))
         raise
     finally:
         for p in processes:
-            p.join()
+            if p.pid is not None:
+                p.join()
     return done
+
+
+def _stop(processes: list[Any], queues: tuple[Any, ...] = ()) -> None:
+    """Terminate the started processes that are still running, join them, and close the
+    queues (so that their feeder threads end, whatever is left unread)."""
+    for p in processes:
+        if p.pid is not None and p.exitcode is None:
+            p.terminate()
+    for p in processes:
+        if p.pid is not None:
+            p.join()
+    for q in queues:
+        q.cancel_join_thread()
+        q.close()
 
 
 def put_payload(results: Any, nbytes: int) -> None:
@@ -166,4 +196,4 @@ def put_payload(results: Any, nbytes: int) -> None:
     in the background. The child cannot exit before that thread has written it all,
     and a pipe holds only about 64 KiB until someone reads it.
     """
-    results.put(b"x" * bounded(nbytes, "nbytes", "bytes"))
+    a_queue(results, "results").put(b"x" * bounded(nbytes, "nbytes", "bytes"))

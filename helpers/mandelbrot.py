@@ -2,9 +2,10 @@
 
 Pure Python on purpose: on a standard build of Python it holds the GIL, so threads
 cannot speed it up and processes can (a free-threaded build, 3.13t or 3.14t, runs
-threads in parallel too). Rows cost different amounts (rows through the set's middle iterate up to
-``max_iter`` times per pixel, rows near the edge stop at once), which makes it a
-good example for load balancing. The result is checkable: the parallel image must
+threads in parallel too, and so do Python 3.14's interpreters: this module imports
+nothing that they cannot load). Rows cost different amounts (rows through the set's
+middle iterate up to ``max_iter`` times per pixel, rows near the edge stop at once),
+which makes it a good example for load balancing. The result is checkable: the parallel image must
 equal the serial one.
 
     from functools import partial
@@ -24,6 +25,10 @@ Y_RANGE = (-1.2, 1.2)
 
 NOTEBOOK_IMAGE = {"width": 240, "height": 144, "max_iter": 120}
 """The image that notebook 07 measures (about 0.3 s serially on a laptop)."""
+
+REFERENCE_IMAGE = {"width": 400, "height": 240, "max_iter": 200}
+"""The reference machine's image (``python -m benchmarks.speedup``'s default), which notebook
+07 also uses for load balancing: its rows cost milliseconds, more than their messages."""
 
 
 def _check_size(width: int, height: int, max_iter: int) -> None:
@@ -61,5 +66,8 @@ def mandelbrot_serial(width: int = 200, height: int = 120, max_iter: int = 100) 
 
 def row_costs(image: Sequence[Sequence[int]]) -> list[int]:
     """Total iterations per row: a proxy for how long each row took."""
-    return [sum(row) for row in list_of(image, "image", what="rows",
-                                        item=lambda row, name: list_of(row, name, what="counts"))]
+    return [sum(row) for row in list_of(image, "image", what="rows", item=_counts)]
+
+
+def _counts(row: object, name: str) -> list[int]:
+    return list_of(row, name, what="counts", item=whole_number)

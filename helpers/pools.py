@@ -7,12 +7,13 @@ a pipe, and unflushed text is lost when a pool terminates its workers.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from collections.abc import Sequence
 from typing import Any
 
-from helpers.instruments.validate import is_number, seconds, whole_number
+from helpers.instruments.validate import choice, instance, real, seconds, whole_number
 
 WORK: tuple[tuple[str, int], ...] = (("A", 5), ("B", 2), ("C", 1), ("D", 3))
 """The article's work list: (task name, units to wait)."""
@@ -55,30 +56,32 @@ def _task(work_data: Any) -> tuple[Any, int]:
                         f"not {work_data!r}.")
     name, units = work_data
     units = whole_number(units, "units (work_data[1])", least=0)
-    seconds(units * SECONDS_PER_UNIT, "units x SECONDS_PER_UNIT")
+    seconds(units * SECONDS_PER_UNIT, f"work_data[1] ({units} units of {SECONDS_PER_UNIT:g} s)")
     return name, units
 
 
 def square(x: float) -> float:
     """Return ``x * x``."""
+    x = real(x, "x")
     return x * x
 
 
 def add(x: float, y: float) -> float:
     """Return ``x + y`` (a two-argument worker for ``starmap``)."""
+    x, y = real(x, "x"), real(y, "y")
     return x + y
 
 
 def slow_square(x: float, delay: float = 0.05) -> float:
     """Sleep ``delay`` seconds, then return ``x * x``."""
-    time.sleep(seconds(delay, "delay"))
+    x, delay = real(x, "x"), seconds(delay, "delay")
+    time.sleep(delay)
     return x * x
 
 
 def reciprocal(x: float) -> float:
     """Return ``1 / x``: raises ``ZeroDivisionError`` in the worker for ``x == 0``."""
-    if not is_number(x):
-        raise TypeError(f"x must be a number, not {x!r}.")
+    x = real(x, "x")
     return 1 / x
 
 
@@ -86,8 +89,39 @@ def die_on(x: int, bad: int = 3) -> int:
     """Return ``x``, except that the worker process is killed outright when ``x == bad``.
 
     ``os._exit`` ends the process at once, like the out-of-memory killer or a crash in
-    C code would: no exception, no clean-up.
+    C code would: no exception, no clean-up. In a main process (your kernel) it refuses.
     """
     if x == bad:
+        _refuse_in_main("die_on")
         os._exit(1)
     return x
+
+
+def _refuse_in_main(name: str) -> None:
+    """Raise ``RuntimeError`` in a main process: ending it would end the kernel."""
+    if multiprocessing.parent_process() is None:
+        raise RuntimeError(f"{name} would end this process, and this is a main process (your "
+                           f"kernel?). Run it in a pool's worker instead: pool.map({name}, "
+                           "range(6)).")
+
+
+def stop_workers(executor: Any, how: str = "terminate") -> str:
+    """Stop every worker of a ``ProcessPoolExecutor`` at once, by hand: what Python 3.14's
+    ``executor.terminate_workers()`` and ``executor.kill_workers()`` do inside.
+
+    First ``shutdown(wait=False, cancel_futures=True)``: no new tasks, and those not yet
+    sent to the workers are cancelled. Then ``terminate()`` (SIGTERM) or ``kill()``
+    (SIGKILL) on each worker: the tasks already sent fail with ``BrokenProcessPool``. It reads the
+    executor's private ``_processes``: use it only where those methods are missing.
+    Returns what it did, as one line of text.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    how = choice(how, "how", ("terminate", "kill"))
+    executor = instance(executor, "executor", ProcessPoolExecutor,
+                        "a ProcessPoolExecutor, such as ProcessPoolExecutor(max_workers=2)")
+    workers = list((executor._processes or {}).values())  # shutdown() forgets them
+    executor.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        getattr(worker, how)()
+    return f"{how}() on each worker, by hand ({how}_workers() is new in Python 3.14)"

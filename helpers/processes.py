@@ -11,8 +11,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from helpers.instruments.validate import queue, whole_number
 from helpers.instruments.validate import seconds as _seconds
-from helpers.instruments.validate import whole_number
 
 
 def print_func(continent: str = "Asia") -> None:
@@ -31,7 +31,7 @@ def describe_to_queue(results: Any, continent: str = "Asia") -> None:
     A ``Process`` cannot return a value to its parent, so the child sends its result
     through a queue and the parent prints it.
     """
-    results.put(describe_continent(continent))
+    queue(results, "results").put(describe_continent(continent))
 
 
 def sleep_for(seconds: float) -> float:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from multiprocessing.connection import Connection
 from typing import Any
 
-from helpers.instruments.validate import list_of, whole_number
+from helpers.instruments.validate import connection, list_of, process_count, queue
 
 COLORS: tuple[str, ...] = ("red", "green", "blue", "black")
 """The article's colours, in the article's order."""
@@ -36,8 +36,8 @@ def producer(tasks: Any, items: Iterable[Any], n_consumers: int) -> None:
         items: the real items, put in order.
         n_consumers: how many consumers read ``tasks``; each needs its own ``None``.
     """
-    items = list_of(items, "items", item=_real_item)
-    n_consumers = whole_number(n_consumers, "n_consumers", least=1)
+    tasks, items = queue(tasks, "tasks"), list_of(items, "items", item=_real_item)
+    n_consumers = process_count(n_consumers, "n_consumers")
     for item in items:
         tasks.put(item)
     for _ in range(n_consumers):
@@ -50,6 +50,7 @@ def consumer(tasks: Any, results: Any) -> None:
     ``iter(tasks.get, None)`` calls ``tasks.get()`` again and again, blocking until
     each item arrives, and stops when it returns ``None``.
     """
+    tasks, results = queue(tasks, "tasks"), queue(results, "results")
     for item in iter(tasks.get, SENTINEL):
         results.put(shout(item))
 
@@ -60,6 +61,7 @@ def joinable_consumer(tasks: Any, results: Any) -> None:
     ``task_done()`` is called once per ``get()``, the sentinel included, so that
     ``tasks.join()`` in the parent returns once everything put has been handled.
     """
+    tasks, results = queue(tasks, "tasks", joinable=True), queue(results, "results")
     while True:
         item = tasks.get()
         try:
@@ -72,6 +74,7 @@ def joinable_consumer(tasks: Any, results: Any) -> None:
 
 def pipe_shouter(conn: Connection) -> None:
     """Receive items on ``conn`` until ``None``; send back ``shout(item)`` for each. Then close."""
+    conn = connection(conn, "conn")
     try:
         for item in iter(conn.recv, SENTINEL):
             conn.send(shout(item))

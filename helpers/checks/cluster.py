@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from helpers.checks.core import correct, expect, require_attempt
-from helpers.instruments.validate import is_number
+from helpers.instruments.validate import bounded, is_number, list_of
 
 EXERCISE_LIMITS = (10_000, 20_000, 30_000, 40_000)
 """Exercise 1 counts the primes below each of these."""
@@ -50,21 +50,21 @@ def check_prime_counts(counts: Any) -> None:
            f"There should be one count per limit ({len(EXERCISE_LIMITS)} limits), but "
            f"prime_counts has {len(counts)}. Map count_primes over the list of limits.")
     expect(all(is_number(value) for value in counts),
-           "Every item should be a whole number. Pass the function count_primes itself, "
-           "without calling it: client.map(count_primes, limits).")
+           "Every item should be a whole number. Give client.map the function itself, "
+           "without calling it (no parentheses after its name).")
     expected = primes_below(EXERCISE_LIMITS)
     expect(sorted(counts) != sorted(expected) or list(counts) == expected,
            "The right counts, in a different order. client.gather keeps the order of the "
            "futures you give it; as_completed does not.")
     expect(list(counts) == expected,
-           "Those are not the prime counts below the limits. Map count_primes (from "
-           "helpers.workers) over the limits given in the exercise.")
+           "Those are not the prime counts below the limits. Use count_primes (from "
+           "helpers.costs) and the limits given in the exercise.")
     correct("One task per limit ran on the cluster, and gather returned the counts in order.")
 
 
 def primes_below(limits: Iterable[int]) -> list[int]:
     """``[count_primes(n) for n in limits]``, fast: one sieve for all of them."""
-    limits = list(limits)
+    limits = list_of(limits, "limits", item=lambda n, name: bounded(n, name, "items"))
     top = max(limits, default=0)
     sieve = bytearray([1]) * max(top, 2)
     sieve[0:2] = b"\x00\x00"
@@ -101,8 +101,8 @@ def check_chunked_counts(futures: Any) -> None:
            "workers help.")
     results = _gather(futures)
     expect(all(isinstance(chunk, list) for chunk in results),
-           "Each task should return a list of counts, one per limit in its chunk. Map "
-           "partial(map_chunk, count_primes) over the chunks.")
+           "Each task should return a list of counts, one per limit in its chunk: a "
+           "function that handles a whole chunk, as map_chunk does in \"Be honest\" above.")
     flat = [value for chunk in results for value in chunk]
     expected = primes_below(CHUNK_LIMITS)
     expect(len(flat) == len(expected),
@@ -112,8 +112,8 @@ def check_chunked_counts(futures: Any) -> None:
            "The right counts in the wrong order. Keep the futures in the order that "
            "client.map returned them.")
     expect(flat == expected,
-           "Those are not the prime counts below the limits. Use map_chunk with "
-           "count_primes (from helpers.workers) over chunks of range(1_000, 11_000, 50).")
+           "Those are not the prime counts below the limits. Count with count_primes (from "
+           "helpers.costs), in chunks of range(1_000, 11_000, 50).")
     correct(f"{len(futures)} tasks did the work of {len(expected)}: far less overhead per "
             "limit.")
 
@@ -131,7 +131,7 @@ def _gather(futures: Any) -> list[Any]:
                           "cluster still running (was client closed)? Run the cells that "
                           "start it again.")
         except Exception as error:  # the task's own error, or a closed client
-            expect(False, f"A task failed with {type(error).__name__}: {error}. Map "
-                          "partial(map_chunk, count_primes) over the chunks, so that each "
-                          "task handles a whole list of limits.")
+            expect(False, f"A task failed with {type(error).__name__}: {error}. Each task "
+                          "gets a whole chunk (a list of limits): give client.map a function "
+                          "that handles a list, as map_chunk does in \"Be honest\" above.")
     return results

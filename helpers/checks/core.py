@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from helpers.instruments.pools import ensure_sendable
+from helpers.instruments.validate import list_of, seconds
 
 
 class NotYet(AssertionError):
@@ -77,13 +78,14 @@ def run_learner_worker(func: Callable[..., Any], inputs: Iterable[Any],
     __tracebackhide__ = True
     expect(callable(func), f"Pass the function itself (no brackets), not {type(func).__name__}.")
     name = getattr(func, "__name__", repr(func))
+    inputs, timeout = list_of(inputs, "inputs"), seconds(timeout, "timeout", allow_zero=False)
     try:
         ensure_sendable(func, "your function")
     except TypeError as error:
         expect(False, str(error))
     pool = multiprocessing.Pool(2)
     try:
-        return pool.map_async(func, list(inputs)).get(timeout)
+        return pool.map_async(func, inputs).get(timeout)
     except multiprocessing.TimeoutError:
         expect(False, f"{name!r} did not finish within {timeout:g} s. Does it loop forever, "
                       "or wait on a queue that nobody fills?")

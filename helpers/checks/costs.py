@@ -28,8 +28,8 @@ SCENARIO_HINTS = {
     "b": "Scenario b: work out the serial time and the pool time with the model.",
     "c": "Scenario c: the pool's start is paid once; compare it with the whole serial run.",
     "d": "Scenario d: how many workers can share a single item?",
-    "e": "Scenario e: the parent sends the items one after the other, while the workers "
-         "compute in parallel. Add up the sending.",
+    "e": "Scenario e: how long does the parent need just to send all the items? Compare "
+         "that with the whole serial run.",
     "f": "Scenario f: work out the serial time and the pool time with the model.",
 }
 
@@ -45,9 +45,10 @@ def check_chunksize(choice: Any, times: Mapping[int, float]) -> None:
     """Exercise 1: the smallest chunksize within 20% of the fastest time in ``times``."""
     __tracebackhide__ = True
     require_attempt(choice, "set best_chunksize to one of the chunksizes in chunk_times")
-    if not isinstance(times, Mapping) or not times:
-        raise ValueError("times must be the dictionary {chunksize: seconds} that "
-                         "time_chunksizes returned: run that cell again.")
+    expect(isinstance(times, Mapping) and len(times) > 0
+           and all(is_number(t) and t > 0 for t in times.values()),
+           "chunk_times should be the dictionary {chunksize: seconds} that time_chunksizes "
+           "returned: run that cell again, then your answer.")
     expect(is_whole_number(choice),
            f"best_chunksize should be a whole number (an int), not {type(choice).__name__}.")
     expect(choice in times,
@@ -86,7 +87,8 @@ def check_worth_parallelising(answer: Any) -> None:
            f'worth_it_for should be a set of letters such as {{"a", "c"}}, not '
            f"{type(answer).__name__}.")
     unknown = sorted(letters - set(SCENARIOS))
-    expect(not unknown, f"There is no scenario {', '.join(unknown)}: use the letters a to f.")
+    shown = ", ".join(u if u.isprintable() else repr(u) for u in unknown)
+    expect(not unknown, f"There is no scenario {shown}: use the letters a to f.")
     for letter, scenario in SCENARIOS.items():
         expected = worth_it(**scenario)
         expect((letter in letters) == expected, SCENARIO_HINTS[letter])
@@ -102,9 +104,13 @@ def check_break_even(nbytes: Any, fit: TransferFit,
     """
     __tracebackhide__ = True
     require_attempt(nbytes, "set break_even_bytes to a number of bytes")
-    if not isinstance(fit, TransferFit):
-        raise ValueError("fit must be the TransferFit that fit_transfer returned: pass "
-                         "pipe_fit.")
+    expect(isinstance(fit, TransferFit) and is_number(fit.latency)
+           and is_number(fit.seconds_per_byte),
+           "pipe_fit should be the TransferFit that fit_transfer returned: run the cells that "
+           "measure the Pipe and fit it again, then this check.")
+    expect(is_number(compute_seconds) and compute_seconds > 0,
+           "The computing time should be a number of seconds above 0: run this check as "
+           "the notebook gives it.")
     expect(is_number(nbytes),
            f"break_even_bytes should be a number, not {type(nbytes).__name__}.")
     expect(fit.seconds_per_byte > 0,
@@ -112,8 +118,8 @@ def check_break_even(nbytes: Any, fit: TransferFit,
            "the Pipe again (rerun the transfer cells), then redo this exercise.")
     expected = (compute_seconds - fit.latency) / fit.seconds_per_byte
     expect(expected > 0 or nbytes <= 0,
-           "On this measurement one message costs more than the whole computation, so no "
-           "payload breaks even: set break_even_bytes to 0.")
+           "On this measurement one message costs more than the whole computation. Which "
+           "payload sizes, if any, could then be sent in the time the computation takes?")
     if expected <= 0:
         correct("Sending anything at all already costs more than the computation.")
         return
@@ -125,13 +131,17 @@ def check_break_even(nbytes: Any, fit: TransferFit,
            "That looks like megabytes: give the size in bytes.")
     expect(not 0.5e-3 < ratio < 2e-3,
            "That looks like kilobytes: give the size in bytes.")
-    if abs(ratio - 1) > BREAK_EVEN_TOLERANCE:
-        without_latency = compute_seconds / fit.seconds_per_byte
-        expect(abs(nbytes / without_latency - 1) > BREAK_EVEN_TOLERANCE,
-               "Close, but every message also pays the latency, however small it is: take "
-               "pipe_fit.latency off the computing time first.")
-        expect(False, "Not the size where both cost the same. Solve latency + size × "
-                      f"seconds_per_byte = {compute_seconds:g} for size, with the numbers in "
-                      "pipe_fit.")
+    # The answer that leaves the latency out is within the tolerance whenever the latency
+    # is small, so it must also be farther from the answer than the right one is (unless
+    # the two are less than a byte apart, and cannot be told apart).
+    without_latency = compute_seconds / fit.seconds_per_byte
+    left_out = (abs(without_latency - expected) >= 1
+                and abs(nbytes - without_latency) <= abs(nbytes - expected))
+    expect(not (left_out and abs(nbytes / without_latency - 1) <= BREAK_EVEN_TOLERANCE),
+           "Close, but every message also pays the latency, however small it is. Where "
+           "is it in your answer?")
+    expect(abs(ratio - 1) <= BREAK_EVEN_TOLERANCE and not left_out,
+           "Not the size where both cost the same. Write the time to send a payload of "
+           "that size with pipe_fit's two numbers, and set it equal to the computing time.")
     correct("Below that size the data is cheaper to send than to compute with; above it, "
             "sending dominates and more workers cannot help.")

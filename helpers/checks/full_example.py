@@ -8,7 +8,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from helpers.checks.core import correct, expect, require_attempt
-from helpers.full_example import make_tasks, task_of
+from helpers.full_example import DONE_SEPARATOR, make_tasks, task_of
 from helpers.instruments.validate import is_whole_number
 
 SENTINEL_WORKERS = 6
@@ -112,6 +112,11 @@ def check_corrected_run(done_messages: Any, workers: Any) -> None:
     expect(isinstance(done_messages, (list, tuple))
            and all(isinstance(m, str) for m in done_messages),
            "done_messages should be a list of the strings you read from the done queue.")
+    names = {p.name for p in workers}
+    expect(all(m.partition(DONE_SEPARATOR)[2] in names for m in done_messages),
+           "done_messages should hold what your own workers put on the done queue, such as "
+           "'Task no 0 is done by Process-3', each read back with get(): not the task names, "
+           "and not results from another run.")
     tasks = make_tasks(EXERCISE_TASKS)
     counts = Counter(task_of(m) for m in done_messages)
     expect(all(task in tasks for task in counts),

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
-from helpers.checks.core import correct, expect, require_attempt, run_learner_worker
+from helpers.checks.core import (
+    check_choice,
+    correct,
+    expect,
+    require_attempt,
+    run_learner_worker,
+)
 from helpers.instruments.validate import is_number
 from helpers.pools import WORK
 
@@ -15,13 +22,16 @@ SQUARES_OF = range(20)
 RECIPROCAL_VALUES = (4, 2, 1, 0, -1, -2)
 """Exercise 2 computes ``reciprocal`` of each of these; one of them fails."""
 
+CHUNK_PICTURE = "c"
+"""Exercise 4: eight tasks in ``chunksize=8`` on 2 workers make one chunk, so one row."""
+
 
 
 def check_squares(squares: Any) -> None:
     """Exercise 1: ``pool.map(square, range(20))``, passed as the list it returns."""
     __tracebackhide__ = True
     require_attempt(squares, "set squares to the list that pool.map returns")
-    expect(not hasattr(squares, "get"),
+    expect(isinstance(squares, Mapping) or not hasattr(squares, "get"),
            "That is a pending result (from map_async or apply_async). Call its .get() to "
            "wait for the list, or use pool.map, which waits for you.")
     expect(isinstance(squares, list),
@@ -39,7 +49,7 @@ def check_squares(squares: Any) -> None:
            "use map rather than imap_unordered, or sort.")
     expect(squares == expected,
            "Those are not the squares of range(20). Map the worker square (from "
-           "helpers.workers) over range(20).")
+           "helpers.pools) over range(20).")
     correct("pool.map split range(20) among the workers and gave the results back in "
             "input order.")
 
@@ -67,7 +77,7 @@ def check_safe_reciprocals(results: Any) -> None:
     expected = sorted(1 / value for value in ok)
     expect(all(math.isclose(got, want) for got, want in zip(results, expected, strict=True)),
            "These are not the reciprocals (1 / x) of the values. Use the worker "
-           "reciprocal from helpers.workers.")
+           "reciprocal from helpers.pools.")
     correct("One task failed, and the others still delivered their results.")
 
 
@@ -90,3 +100,19 @@ def check_describe_task(func: Any) -> None:
                'character, with the format in the task: name, colon, space, number, '
                'space, "units".')
     correct("Your own worker ran in a pool of two processes and returned its results.")
+
+
+def check_chunk_picture(choice: Any) -> None:
+    """Exercise 4: the picture of ``pool.map(quiet_work_log, uneven, chunksize=8)`` on 2
+    workers ("a", "b", "c" or "d")."""
+    __tracebackhide__ = True
+    check_choice(choice, CHUNK_PICTURE, {
+        "a": "That is the picture of chunksize=4. How many chunks does chunksize=8 cut "
+             "eight tasks into?",
+        "b": "That is the picture of chunksize=1, where a free worker takes the next task. "
+             "What does a worker do with a chunk it takes?",
+        "d": "A pool runs each task once, on one worker. Which worker takes which task is "
+             "decided chunk by chunk.",
+    }, "Eight tasks in chunks of 8 make a single chunk, and one worker runs a chunk from "
+       "start to end. The other worker has nothing to take: the run lasts as long as on "
+       "one process.")

@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from helpers.checks.core import correct, expect, require_attempt
-from helpers.instruments.validate import is_whole_number
+from helpers.instruments.pools import kill_tree
+from helpers.instruments.validate import (
+    function,
+    is_whole_number,
+    list_of,
+    process_count,
+    seconds,
+)
 from helpers.queues import SENTINEL, consumer, shout
 
 FEED_CASES: tuple[tuple[tuple[str, ...], int], ...] = (
@@ -50,6 +57,9 @@ class FeedReport:
     """Consumers that had not stopped in time (they were terminated and joined)."""
     leftover: list[Any] = field(default_factory=list)
     """What was still on the task queue once every consumer had stopped."""
+    still_running: bool = False
+    """``feed`` did not return and could not be stopped: it runs on in a thread of this
+    process (only where the OS has no *fork*)."""
 
 
 def _drain(q: Any, timeout: float) -> list[Any]:
@@ -81,16 +91,21 @@ def run_feed(feed: Callable[..., Any], items: Sequence[Any], n_consumers: int,
              feed_timeout: float | None = None, idle_timeout: float | None = None,
              join_timeout: float | None = None) -> FeedReport:
     """Start ``n_consumers`` :func:`~helpers.queues.consumer` processes, call
-    ``feed(tasks, items, n_consumers)`` here in the parent, and report what happened.
+    ``feed(tasks, items, n_consumers)`` as the parent, and report what happened.
 
-    Bounded in time: ``feed`` runs in a daemon thread and gets ``feed_timeout``
-    seconds; consumers still running at the end are terminated. Every process
-    started here is joined before this returns. Timeouts left as ``None`` take the
-    module's ``FEED_TIMEOUT``, ``IDLE_TIMEOUT`` and ``JOIN_TIMEOUT``.
+    Bounded in time: ``feed`` gets ``feed_timeout`` seconds (see :func:`_call_feed`: one
+    that never returns is stopped); consumers still running at the end are terminated.
+    Every process started here is joined before this returns. Timeouts left as ``None``
+    take the module's ``FEED_TIMEOUT``, ``IDLE_TIMEOUT`` and ``JOIN_TIMEOUT``.
     """
-    feed_timeout = FEED_TIMEOUT if feed_timeout is None else feed_timeout
-    idle_timeout = IDLE_TIMEOUT if idle_timeout is None else idle_timeout
-    join_timeout = JOIN_TIMEOUT if join_timeout is None else join_timeout
+    feed, items = function(feed, "feed"), list_of(items, "items")
+    n_consumers = process_count(n_consumers, "n_consumers")
+    feed_timeout = seconds(FEED_TIMEOUT if feed_timeout is None else feed_timeout,
+                           "feed_timeout", allow_zero=False)
+    idle_timeout = seconds(IDLE_TIMEOUT if idle_timeout is None else idle_timeout,
+                           "idle_timeout", allow_zero=False)
+    join_timeout = seconds(JOIN_TIMEOUT if join_timeout is None else join_timeout,
+                           "join_timeout", allow_zero=False)
     tasks: Any = multiprocessing.Queue()
     results: Any = multiprocessing.Queue()
     procs = [multiprocessing.Process(target=consumer, args=(tasks, results))
@@ -99,17 +114,8 @@ def run_feed(feed: Callable[..., Any], items: Sequence[Any], n_consumers: int,
     try:
         for p in procs:
             p.start()
-
-        def call() -> None:
-            try:
-                feed(tasks, items, n_consumers)
-            except BaseException as error:  # reported to the learner as a hint
-                report.error = error
-
-        thread = threading.Thread(target=call, name="learner-feed", daemon=True)
-        thread.start()
-        thread.join(feed_timeout)
-        report.returned = not thread.is_alive()
+        report.returned, report.error, report.still_running = _call_feed(
+            feed, tasks, items, n_consumers, feed_timeout, join_timeout)
         if report.returned and report.error is None:
             report.results = _collect(results, len(items), procs, idle_timeout)
             deadline = time.monotonic() + join_timeout
@@ -128,6 +134,66 @@ def run_feed(feed: Callable[..., Any], items: Sequence[Any], n_consumers: int,
         q.cancel_join_thread()  # never block on data that nobody will read
         q.close()
     return report
+
+
+def _call_feed(feed: Callable[..., Any], tasks: Any, items: list[Any], n_consumers: int,
+               timeout: float, join_timeout: float
+               ) -> tuple[bool, BaseException | None, bool]:
+    """Call ``feed(tasks, items, n_consumers)`` where it can be stopped.
+
+    Returns (it returned or raised in time, what it raised, it still runs). Where the OS
+    has *fork*, ``feed`` runs in a forked child process: the child has the notebook's own
+    copy of the function (whatever the default start method), and one that never returns
+    is killed after ``timeout`` seconds. Elsewhere (Windows) it runs in a daemon thread of
+    this process, which nothing can stop.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods():
+        outcome: list[BaseException | None] = []
+
+        def call() -> None:
+            try:
+                feed(tasks, items, n_consumers)
+                outcome.append(None)
+            except BaseException as error:  # reported to the learner as a hint
+                outcome.append(error)
+
+        thread = threading.Thread(target=call, name="learner-feed", daemon=True)
+        thread.start()
+        thread.join(timeout)
+        return bool(outcome), outcome[0] if outcome else None, thread.is_alive()
+    here, there = multiprocessing.Pipe(duplex=False)
+    child = multiprocessing.get_context("fork").Process(
+        target=_feed_in_child, args=(feed, tasks, items, n_consumers, there),
+        name="learner-feed")
+    child.start()
+    there.close()
+    try:
+        if not here.poll(timeout):
+            return False, None, False
+        try:
+            kind, message = here.recv() or (None, None)
+        except EOFError:  # it died without a word
+            child.join(join_timeout)
+            kind, message = "SystemExit", f"feed ended its process (exit code {child.exitcode})"
+        error = None if kind is None else type(kind, (Exception,), {})(message)
+        child.join(join_timeout)  # it exits once its puts have gone into the pipe
+        return True, error, False
+    finally:
+        if child.is_alive():
+            kill_tree(child)
+        here.close()
+
+
+def _feed_in_child(feed: Callable[..., Any], tasks: Any, items: list[Any], n_consumers: int,
+                   conn: Any) -> None:
+    """In a forked child: call ``feed``; send back ``None``, or the error's type and text."""
+    try:
+        feed(tasks, items, n_consumers)
+        outcome = None
+    except BaseException as error:  # noqa: BLE001 - the learner's error, reported as a hint
+        outcome = (type(error).__name__, str(error))
+    conn.send(outcome)
+    conn.close()
 
 
 def check_sentinel_count(n_sentinels: Any) -> None:
@@ -158,7 +224,9 @@ def check_feed(feed: Any) -> None:
         report = run_feed(feed, items, n_consumers)
         expect(report.returned,
                f"feed did not return within {FEED_TIMEOUT:g} s. It only has to put things on "
-               "tasks: does it wait for something, such as tasks.get() or a join()?")
+               "tasks: does it wait for something, such as tasks.get() or a join()?"
+               + (" It is still running in this kernel: fix it, then restart the kernel "
+                  "(Kernel > Restart Kernel)." if report.still_running else ""))
         expect(report.error is None,
                f"feed raised {type(report.error).__name__}: {report.error}. Keep the "
                "signature feed(tasks, items, n_consumers) and use tasks.put(...).")
@@ -200,9 +268,10 @@ def check_safe_loop(choice: Any) -> None:
     expect(picked != "a", "empty() can say True while an item is still on its way through the "
                           "feeder thread (you counted it above), or before the producer has put "
                           "the next one, so this loop can stop with work left.")
-    expect(picked != "b", "get_nowait() raises Empty in exactly the same situation as "
-                          "empty() says True. This is the article's full example, and notebook "
-                          "05 shows it losing tasks.")
+    expect(picked != "b", "get_nowait() raises Empty whenever it cannot read an item at that "
+                          "instant: when the item is still with the feeder thread (as when "
+                          "empty() says True), or when another consumer is reading. This is "
+                          "the article's full example, and notebook 05 shows it losing tasks.")
     expect(picked != "d", "qsize() only counts what is there now: if the producer has not "
                           "put the next item yet, this loop quits early, and if another consumer "
                           "takes the last item between qsize() and get(), it blocks. On macOS "

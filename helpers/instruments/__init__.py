@@ -9,6 +9,7 @@ Everything here measures, draws, checks arguments or runs machinery around them:
     pools        -- warm pools, start cost, the check that a function can reach a child,
                     stopping pools and leftover processes
     measure      -- speedup measurements: workloads, interleaved repeats, medians
+    interpreters -- Python 3.14's interpreter pools: a warm pool, their start cost (07, 08)
     results      -- save and load measurements as CSV; the shipped reference runs
     plots        -- the course's charts
     widgets      -- the Amdahl/Gustafson explorer, the run control, the progress bar

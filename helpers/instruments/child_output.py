@@ -21,7 +21,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from helpers.instruments.validate import describe, existing_file, file_path, function
+from helpers.instruments.validate import describe, existing_file, file_path, function, seconds
 
 
 def call_with_stderr_to(path: str | os.PathLike[str], func: Callable[..., Any],
@@ -37,11 +37,11 @@ def call_with_stderr_to(path: str | os.PathLike[str], func: Callable[..., Any],
     """
     import multiprocessing
 
+    path, func = file_path(path, "path"), function(func, "func")
     if multiprocessing.parent_process() is None:
         raise RuntimeError("call_with_stderr_to runs in a child: pass it as the target, "
                            "Process(target=call_with_stderr_to, args=(path, func, ...)), "
                            "instead of calling it here.")
-    path, func = file_path(path, "path"), function(func, "func")
     sys.stderr = open(path, "w", encoding="utf-8", buffering=1)  # noqa: SIM115 (kept open)
     return func(*args, **kwargs)
 
@@ -60,11 +60,10 @@ def child_stderr_to(path: str | os.PathLike[str]) -> Iterator[Path]:
     path = file_path(path, "path")
     sys.stderr.flush()
     with open(path, "w", encoding="utf-8") as file:  # fails before anything is changed
-        saved_fd = os.dup(2)
-        saved_stream = sys.stderr
-        os.dup2(file.fileno(), 2)
-        sys.stderr = file
+        saved_fd, saved_stream = os.dup(2), sys.stderr
         try:
+            os.dup2(file.fileno(), 2)
+            sys.stderr = file
             yield path
         finally:
             file.flush()
@@ -84,9 +83,17 @@ def traceback_summary(path: str | os.PathLike[str]) -> str:
     ``Process``, the line ``Process <name>:``), then the line itself, then the final
     line naming the exception. The file paths in between depend on the machine.
     Colour codes (Python 3.13+ colours tracebacks) are removed, and so is the
-    version-specific part of ``<module '__main__' (...)>``.
+    version-specific part of ``<module '__main__' (...)>``. The error line is otherwise
+    CPython's own, so a learner can search for it; where its wording changed between
+    versions (3.14: ``module '__main__' has no attribute 'f'``), tests/sanitize.cfg
+    covers each wording.
     """
-    text = _ANSI.sub("", existing_file(path, "path").read_text(encoding="utf-8"))
+    path = existing_file(path, "path")
+    try:
+        text = _ANSI.sub("", path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ValueError(f"path: {path.name} is not a text file, so no traceback: pass the "
+                         "file that call_with_stderr_to or child_stderr_to wrote.") from None
     text = _MAIN_REPR.sub("<module '__main__'>", text)
     lines = text.rstrip("\n").splitlines()
     if not lines:
@@ -110,7 +117,7 @@ def os_status(process: BaseProcess, settle: float = 2.0) -> str:
     """
     if not isinstance(process, BaseProcess):
         raise TypeError(f"process must be a multiprocessing Process, not {describe(process)}.")
-    pid = process.pid
+    pid, settle = process.pid, seconds(settle, "settle")
     if pid is None:
         raise ValueError("This process has not been started: call start() first.")
     import psutil

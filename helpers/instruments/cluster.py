@@ -18,12 +18,14 @@ The processes are children of the process that starts them, in its process group
 so interrupting or killing the Jupyter kernel stops them too.
 
 Also here: :func:`task_records` and :func:`plot_task_stream`, which turn the timings
-that the cluster recorded (``get_task_stream``) into a timeline.
+that the cluster recorded (``get_task_stream``) into a timeline; :func:`leftover_processes`
+and :func:`wait_for_file`, which wait a bounded time however busy the machine is.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import shutil
@@ -42,7 +44,14 @@ import psutil
 
 from helpers.instruments.pools import leftover_children
 from helpers.instruments.timeline import TaskRecord, plot_timeline
-from helpers.instruments.validate import positive_number, process_count, whole_number
+from helpers.instruments.validate import (
+    list_of,
+    mapping,
+    path,
+    positive_number,
+    process_count,
+    whole_number,
+)
 
 HOST = "127.0.0.1"
 """Every server here listens on the loopback address only: nothing outside this machine."""
@@ -115,6 +124,7 @@ class CliCluster:
 
     def log(self, which: int = 0, lines: int = 20) -> str:
         """The last ``lines`` lines of a process's log (0 = scheduler, 1.. = workers)."""
+        which, lines = whole_number(which, "which"), whole_number(lines, "lines", least=1)
         path = self.folder / _log_name(which)
         if not path.exists():
             return ""
@@ -186,8 +196,10 @@ def _start_logged(command: list[str], log_path: Path, logs: list[Any],
            procs: list[subprocess.Popen]) -> subprocess.Popen:
     log = open(log_path, "wb")  # noqa: SIM115 - closed by _stop_all
     logs.append(log)
+    # Dask's scratch space goes in the cluster's own folder, which close() removes.
+    env = {**os.environ, "DASK_TEMPORARY_DIRECTORY": str(log_path.parent)}
     popen = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log,
-                             stderr=subprocess.STDOUT, cwd=log_path.parent)
+                             stderr=subprocess.STDOUT, cwd=log_path.parent, env=env)
     procs.append(popen)
     return popen
 
@@ -277,10 +289,34 @@ def start_cli_cluster(n_workers: int = 2, nthreads: int = 1, port: int = 0,
                       folder=folder, _procs=procs, _logs=logs)
 
 
-def leftover_processes() -> list[psutil.Process]:
+def leftover_processes(timeout: float = 10.0) -> list[psutil.Process]:
     """Running descendants of this process, except multiprocessing's own helpers (the
-    resource tracker and the forkserver): what a finished notebook should not have."""
-    return leftover_children(zombies=False)
+    resource tracker and the forkserver): what a finished notebook should not have.
+
+    Processes that are still exiting (a closed cluster's workers, on a busy machine)
+    get up to ``timeout`` seconds to go; whatever still runs then is returned.
+    """
+    timeout = positive_number(timeout, "timeout", allow_zero=True, unit="seconds")
+    deadline = time.monotonic() + timeout
+    while (left := leftover_children(zombies=False)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return left
+
+
+def wait_for_file(file: str | Path, timeout: float = 60.0) -> bool:
+    """Wait until ``file`` exists; True if it does within ``timeout`` seconds.
+
+    Notebook 09 uses it to see that :func:`helpers.cluster.die_once` has killed a
+    worker (its marker file appears just before), however busy the machine is.
+    """
+    file = path(file, "file")
+    timeout = positive_number(timeout, "timeout", allow_zero=True, unit="seconds")
+    deadline = time.monotonic() + timeout
+    while not file.exists():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.02)
+    return True
 
 
 # --- Timings that the cluster recorded ------------------------------------------------
@@ -291,15 +327,23 @@ def task_records(task_stream: Iterable[Mapping[str, Any]]) -> list[TaskRecord]:
 
     Each entry has the task's ``key``, the ``worker`` that ran it and ``startstops``:
     one ``{"action": "compute", "start": ..., "stop": ...}`` per computation (plus
-    transfers, which are skipped). Times are each worker's clock, in seconds.
+    transfers, which are skipped). Times are seconds since 1970 on the scheduler's
+    clock: each worker adds its current estimate of how far its clock is from the
+    scheduler's, so bars of one worker may overlap slightly.
     """
     records = []
-    for entry in task_stream:
-        for span in entry.get("startstops", ()):
-            if span.get("action") == "compute":
-                records.append(TaskRecord(task=entry["key"], worker=str(entry["worker"]),
-                                          start=float(span["start"]),
-                                          end=float(span["stop"]), result=None))
+    for i, entry in enumerate(list_of(task_stream, "task_stream", what="task records")):
+        entry = mapping(entry, f"task_stream[{i}]", example="{'key': ..., 'startstops': ...}")
+        try:
+            for span in entry.get("startstops", ()):
+                if span.get("action") == "compute":
+                    records.append(TaskRecord(task=entry["key"], worker=str(entry["worker"]),
+                                              start=float(span["start"]),
+                                              end=float(span["stop"]), result=None))
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"task_stream[{i}] is not a record of get_task_stream ({error!r} "
+                             "is wrong or missing): pass stream.data from `with "
+                             "get_task_stream(client) as stream:`.") from None
     return sorted(records, key=lambda r: r.start)
 
 
@@ -321,8 +365,9 @@ def plot_task_stream(task_stream: Iterable[Mapping[str, Any]], title: str = "",
     """
     records = task_records(task_stream)
     if not records:
-        raise ValueError("The task stream is empty: run some tasks inside "
-                         "`with get_task_stream(client) as stream:` first.")
+        raise ValueError(f"task_stream holds no task that computed ({task_stream!r}): run "
+                         "some tasks inside `with get_task_stream(client) as stream:` first, "
+                         "then pass stream.data.")
     labels = key_label if len(records) <= 12 else (lambda key: "")
     return plot_timeline(records, ax=ax, title=title, label=labels)
 

@@ -8,38 +8,54 @@
 Repeats are interleaved and medians reported; every pool is started and warmed up
 before its run is timed (:func:`helpers.instruments.pools.warm_pool`), and every run is
 timed with :class:`helpers.instruments.timing.Stopwatch`. Notebook 07 and the benchmark
-(``python -m benchmarks.speedup``) both measure with this module.
+(``python -m benchmarks.speedup``) both measure with this module. Besides process and
+thread pools it measures Python 3.14's interpreter pools
+(:mod:`helpers.instruments.interpreters`) where they exist.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import statistics
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
 from helpers.cpus import usable_cpus
-from helpers.instruments.pools import KINDS, ensure_sendable, warm_pool
+from helpers.instruments.interpreters import (
+    module_of,
+    require_interpreters,
+    warm_interpreter_pool,
+)
+from helpers.instruments.pools import KINDS, ensure_sendable, ensure_sendable_to, warm_pool
 from helpers.instruments.timeline import timed
 from helpers.instruments.timing import Stopwatch
 from helpers.instruments.validate import (
     bounded,
+    choice,
     describe,
     function,
     list_of,
+    positive_number,
     process_count,
     seconds,
+    text,
     whole_number,
 )
+from helpers.instruments.validate import start_method as method_name
 from helpers.mandelbrot import NOTEBOOK_IMAGE, mandelbrot_row
 from helpers.processes import sleep_for
-from helpers.speedup import amdahl_limit, karp_flatt
+from helpers.speedup import karp_flatt
 from helpers.speedup import speedup as _speedup
 
 RUN_TIMEOUT = 600.0
 """Seconds one pool run may take before it is given up (a killed worker would hang it)."""
+
+ALL_KINDS = (*KINDS, "interpreters")
+"""What :func:`measure` can time: process pools, thread pools, and (Python 3.14 and newer)
+interpreter pools."""
 
 
 @dataclass(frozen=True)
@@ -58,8 +74,15 @@ class Workload:
         return [self.func(task) for task in self.tasks]
 
     def run_in(self, pool: Any, func: Callable[[Any], Any] | None = None) -> list[Any]:
-        """Every task in ``pool`` (``pool.map``, results in task order), never hanging."""
-        return pool.map_async(func or self.func, self.tasks, self.chunksize).get(RUN_TIMEOUT)
+        """Every task in ``pool`` (``pool.map``, results in task order), never hanging.
+
+        ``pool`` is a ``multiprocessing`` pool (``Pool``, ``ThreadPool``) or a
+        ``concurrent.futures`` executor (whose ``map`` takes no chunksize).
+        """
+        func = ensure_sendable_to(pool, func or self.func, "func")
+        if hasattr(pool, "map_async"):
+            return pool.map_async(func, self.tasks, self.chunksize).get(RUN_TIMEOUT)
+        return list(pool.map(func, self.tasks, timeout=RUN_TIMEOUT))
 
 
 def mandelbrot_workload(width: int = NOTEBOOK_IMAGE["width"],
@@ -131,6 +154,17 @@ def _workload(value: Any) -> Workload:
     return value
 
 
+@contextmanager
+def _warm(kind: str, workers: int, start_method: str | None, workload: Workload) -> Iterator[Any]:
+    """A warm pool of ``kind``; an interpreter pool has imported the workload's module."""
+    if kind == "interpreters":
+        with warm_interpreter_pool(workers, [module_of(workload.func, "workload.func")]) as pool:
+            yield pool
+    else:
+        with warm_pool(kind, workers, start_method) as pool:
+            yield pool
+
+
 def measure(workload: Workload, counts: Iterable[int], kinds: Sequence[str] = KINDS,
             repeats: int = 3, start_method: str | None = None,
             check: bool = True) -> list[Measurement]:
@@ -139,13 +173,15 @@ def measure(workload: Workload, counts: Iterable[int], kinds: Sequence[str] = KI
     Repeats are interleaved: each round runs the serial version once, then every
     (kind, workers) configuration once (forwards in even rounds, backwards in odd
     ones), so that a change in the machine's load affects all of them alike. Each
-    configuration gets a fresh pool, started and warmed up *before* its timing.
-    The medians are reported.
+    configuration gets a fresh pool, started and warmed up *before* its timing
+    (interpreter pools, slow to start, are started once per configuration and kept
+    for every round). The medians are reported.
 
     Args:
         workload: what to run (see :func:`mandelbrot_workload`, :func:`sleep_workload`).
         counts: worker counts, e.g. ``worker_counts()``.
-        kinds: ``"processes"``, ``"threads"`` or both.
+        kinds: any of ``"processes"``, ``"threads"`` and (Python 3.14 and newer)
+            ``"interpreters"``; processes and threads if omitted.
         repeats: rounds; 3 or more makes the median meaningful.
         start_method: for the process pools; the default start method if omitted.
         check: raise ``RuntimeError`` if a pool's results differ from the serial ones.
@@ -156,31 +192,40 @@ def measure(workload: Workload, counts: Iterable[int], kinds: Sequence[str] = KI
     workload = _workload(workload)
     counts = list_of(counts, "counts", least=1, what="worker counts",
                      item=lambda n, name: process_count(n, name))
-    kinds = list_of(kinds, "kinds", least=1, what="kinds ('processes', 'threads')")
-    for kind in kinds:
-        if kind not in KINDS:
-            raise ValueError(f"each kind must be one of {KINDS}, not {kind!r}.")
+    kinds = list_of(kinds, "kinds", least=1, what="kinds ('processes', 'threads')",
+                    item=lambda kind, name: choice(kind, name, ALL_KINDS))
+    start_method = method_name(start_method, "start_method")
     if "processes" in kinds:
         ensure_sendable(workload.func, "workload.func",
                         start_method or multiprocessing.get_start_method())
+    if "interpreters" in kinds:
+        require_interpreters()
+        module_of(workload.func, "workload.func")
     repeats = bounded(repeats, "repeats", "repeats", least=1)
     configs = [(kind, n) for kind in kinds for n in counts]
     times: dict[tuple[str, int], list[float]] = {config: [] for config in configs}
     serial_times: list[float] = []
     expected = None
-    for round_ in range(repeats):
-        with Stopwatch() as clock:
-            result = workload.run_serial()
-        serial_times.append(clock.seconds)
-        expected = result if expected is None else expected
-        for kind, n in configs if round_ % 2 == 0 else configs[::-1]:
-            with warm_pool(kind, n, start_method) as pool:
-                with Stopwatch() as clock:
-                    result = workload.run_in(pool)
-            if check and result != expected:
-                raise RuntimeError(f"{kind} with {n} workers computed a different result "
-                                   "from the serial run.")
-            times[kind, n].append(clock.seconds)
+    with ExitStack() as kept_pools:
+        kept: dict[tuple[str, int], Any] = {}
+        for round_ in range(repeats):
+            with Stopwatch() as clock:
+                result = workload.run_serial()
+            serial_times.append(clock.seconds)
+            expected = result if expected is None else expected
+            for kind, n in configs if round_ % 2 == 0 else configs[::-1]:
+                if kind == "interpreters" and (kind, n) not in kept:
+                    kept[kind, n] = kept_pools.enter_context(
+                        _warm(kind, n, start_method, workload))
+                pool_context = (nullcontext(kept[kind, n]) if (kind, n) in kept
+                                else _warm(kind, n, start_method, workload))
+                with pool_context as pool:
+                    with Stopwatch() as clock:
+                        result = workload.run_in(pool)
+                if check and result != expected:
+                    raise RuntimeError(f"{kind} with {n} workers computed a different "
+                                       "result from the serial run.")
+                times[kind, n].append(clock.seconds)
     serial = statistics.median(serial_times)
     return [Measurement(workload.name, kind, n, statistics.median(times[kind, n]), serial,
                         repeats, workload.description) for kind, n in configs]
@@ -208,7 +253,7 @@ def karp_flatt_series(results: Sequence[Measurement], kind: str = "processes",
     """``{workers: e(n)}``: the Karp-Flatt serial fraction for every measured count from 2
     up to ``usable`` workers (beyond the usable CPUs, workers take turns, which Amdahl's
     law does not describe)."""
-    results = measurements(results)
+    results, kind = measurements(results), choice(kind, "kind", ALL_KINDS)
     usable = usable_cpus() if usable is None else whole_number(usable, "usable", least=1)
     return {r.workers: karp_flatt(r.speedup, r.workers)
             for r in sorted(results, key=lambda r: r.workers)
@@ -237,6 +282,50 @@ def summarize(results: Sequence[Measurement], usable: int | None = None) -> str:
     return "\n".join(lines)
 
 
+def summarize_kind(results: Sequence[Measurement], kind: str,
+                   usable: int | None = None) -> str:
+    """One line for one kind of pool, the same on every machine: its speedup with 1
+    worker, with the usable CPUs and with twice that, e.g.
+    ``"interpreters: speedup ≈ 0.95 with 1 worker, ≈ 1.71 with the usable CPUs, ..."``."""
+    results = measurements(results)
+    choice(kind, "kind", ALL_KINDS)
+    usable = usable_cpus() if usable is None else whole_number(usable, "usable", least=1)
+    by_count = {r.workers: r for r in results if r.kind == kind}
+    if not by_count:
+        raise ValueError(f"results hold no measurement of {kind}: measure it first "
+                         f"(kinds=[{kind!r}]).")
+    parts = [f"{_fmt(by_count[n].speedup if n in by_count else None)} with {label}"
+             for n, label in ((1, "1 worker"), (usable, "the usable CPUs"),
+                              (2 * usable, "2 x usable CPUs"))]
+    return f"{kind}: speedup " + ", ".join(parts)
+
+
+def karp_flatt_table(results: Sequence[Measurement], usable: int | None = None,
+                     label: str | None = None) -> str:
+    """One line per kind and worker count from 2: the speedup ``S`` and the Karp-Flatt
+    ``e(n)``, e.g. ``"processes, 2 workers: S ≈ 1.62, e ≈ 0.232"``.
+
+    Counts above ``usable`` (default: this machine's usable CPUs) are marked "more than
+    the CPUs": there the workers take turns, which raises ``e`` too. ``label`` replaces
+    the kind's name at the start of each line (``"reference"``, say).
+    """
+    results = measurements(results)
+    usable = usable_cpus() if usable is None else whole_number(usable, "usable", least=1)
+    if label is not None:
+        label = text(label, "label", example="'reference'")
+    lines = []
+    for kind in dict.fromkeys(r.kind for r in results):
+        for r in sorted((r for r in results if r.kind == kind), key=lambda r: r.workers):
+            if r.workers < 2:
+                continue
+            beyond = " (more than the CPUs)" if r.workers > usable else ""
+            lines.append(f"{label or kind}, {r.workers} workers{beyond}: S ≈ {r.speedup:.2f}, "
+                         f"e ≈ {karp_flatt(r.speedup, r.workers):.3f}")
+    if not lines:
+        return "No measurement with 2 or more workers: e(n) needs at least 2."
+    return "\n".join(lines)
+
+
 def fit_amdahl(workers: Sequence[int], speedups: Sequence[float]) -> float:
     """Least-squares serial fraction ``f`` for measured ``(workers, speedup)`` pairs.
 
@@ -246,7 +335,7 @@ def fit_amdahl(workers: Sequence[int], speedups: Sequence[float]) -> float:
     the range 0 to 1.
     """
     workers = list_of(workers, "workers", item=lambda n, name: whole_number(n, name, least=1))
-    speedups = list_of(speedups, "speedups")
+    speedups = list_of(speedups, "speedups", item=positive_number)
     if len(workers) != len(speedups):
         raise ValueError(f"workers and speedups must be the same length, not "
                          f"{len(workers)} and {len(speedups)}.")
@@ -254,9 +343,10 @@ def fit_amdahl(workers: Sequence[int], speedups: Sequence[float]) -> float:
     for n, s in zip(workers, speedups, strict=True):
         if n > 1:
             xs.append(1.0 - 1.0 / n)
-            ys.append(1.0 / s - 1.0 / n if s > 0 else karp_flatt(s, n))
+            ys.append(1.0 / s - 1.0 / n)
     if not xs:
-        raise ValueError("fit_amdahl needs at least one measurement with 2 or more workers.")
+        raise ValueError(f"workers must hold a count of 2 or more (a run with 1 worker says "
+                         f"nothing about the serial fraction), not only {workers!r}.")
     f = sum(x * y for x, y in zip(xs, ys, strict=True)) / sum(x * x for x in xs)
     return min(1.0, max(0.0, f))
 
@@ -274,20 +364,6 @@ def serial_fraction(results: Sequence[Measurement], kind: str = "processes",
                                      if r.kind == kind and r.workers in series])
 
 
-def describe_fit(results: Sequence[Measurement], usable: int | None = None) -> str:
-    """One line per kind: the fitted serial fraction and the Amdahl limit it implies."""
-    lines = []
-    for kind in dict.fromkeys(r.kind for r in measurements(results)):
-        f = serial_fraction(results, kind, usable)
-        if f is None:
-            lines.append(f"{kind + ':':<10} serial fraction not measured (it needs 2 or more "
-                         "usable CPUs)")
-        else:
-            lines.append(f"{kind + ':':<10} serial fraction ≈ {f:.3f}, so Amdahl's limit is "
-                         f"≈ {amdahl_limit(f):.1f} times")
-    return "\n".join(lines)
-
-
 def timeline_overhead(workload: Workload, workers: int = 2, repeats: int = 5,
                       start_method: str | None = None) -> float:
     """What recording a timeline (wrapping each task with ``timed``) costs, as a fraction.
@@ -299,8 +375,10 @@ def timeline_overhead(workload: Workload, workers: int = 2, repeats: int = 5,
     load out of the result as far as possible.
     """
     workload = _workload(workload)
+    start_method = method_name(start_method, "start_method")
     ensure_sendable(workload.func, "workload.func",
                     start_method or multiprocessing.get_start_method())
+    workers = process_count(workers, "workers")
     repeats = bounded(repeats, "repeats", "repeats", least=1)
     recorded = partial(timed, workload.func)
     ratios = []

@@ -58,15 +58,20 @@ def _innermost(func: Any) -> Any:
     return func
 
 
-def _main_is_importable() -> bool:
-    """Can a spawned child import ``__main__`` again? Yes for a script (it has a file or a
-    module spec, as ``multiprocessing.spawn.get_preparation_data`` uses); no in a notebook's
-    kernel or an interactive interpreter."""
+def _main_is_importable(func: Any = None) -> bool:
+    """Can a spawned child import ``__main__`` again, and find ``func`` there? Yes for a
+    script (it has a file or a module spec, as ``multiprocessing.spawn.get_preparation_data``
+    uses) that defines ``func`` in its file; no in a notebook's kernel or an interactive
+    interpreter, nor for a function that only a running program put into ``__main__``."""
     import sys
 
     main = sys.modules.get("__main__")
     spec_name = getattr(getattr(main, "__spec__", None), "name", None)
-    return bool(spec_name) or os.path.isfile(getattr(main, "__file__", "") or "")
+    main_file = getattr(main, "__file__", "") or ""
+    if not (spec_name or os.path.isfile(main_file)):
+        return False
+    code_file = getattr(getattr(func, "__code__", None), "co_filename", None)
+    return code_file is None or os.path.abspath(code_file) == os.path.abspath(main_file)
 
 
 def ensure_sendable(func: Any, name: str = "func", method: str | None = None) -> Callable:
@@ -84,7 +89,7 @@ def ensure_sendable(func: Any, name: str = "func", method: str | None = None) ->
     inner = _innermost(func)
     short = getattr(inner, "__name__", name)
     in_main = getattr(inner, "__module__", None) == "__main__"
-    if in_main and method != "fork" and not _main_is_importable():
+    if in_main and method != "fork" and not _main_is_importable(inner):
         raise TypeError(SENDABLE_HELP.format(name=f"{name} ({short!r})", method=method,
                                              short=short))
     try:
@@ -144,12 +149,26 @@ def make_pool(kind: str, workers: int, start_method_name: str | None = None,
     workers = process_count(workers, "workers")
     method = start_method(start_method_name)
     if initializer is not None:
-        function(initializer, "initializer")
+        _takes_no_arguments(function(initializer, "initializer"), "initializer")
     if kind == "processes":
         if initializer is not None:
             ensure_sendable(initializer, "initializer", method)
         return multiprocessing.get_context(method).Pool(workers, initializer=initializer)
     return ThreadPool(workers, initializer=initializer)
+
+
+def _takes_no_arguments(func: Callable[..., Any], name: str) -> None:
+    """Refuse a function that cannot be called with no arguments (every worker would fail)."""
+    import inspect
+
+    try:
+        inspect.signature(func).bind()
+    except TypeError:
+        raise TypeError(f"{name} must be a function that takes no arguments, called once in "
+                        f"each worker as it starts; {getattr(func, '__name__', func)!r} takes "
+                        f"{inspect.signature(func)}.") from None
+    except ValueError:  # no signature to read (some built-ins)
+        pass
 
 
 @contextmanager

@@ -17,15 +17,18 @@ import platform
 import re
 import subprocess
 import sys
+import sysconfig
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
 from helpers.cpus import usable_cpus
 from helpers.instruments.measure import Measurement, measurements
-from helpers.instruments.validate import describe, list_of
+from helpers.instruments.validate import describe, instance, list_of, text
+from helpers.instruments.validate import path as a_path
+from helpers.instruments.validate import start_method as method_name
 
 REFERENCE_FOLDER = "reference"
 """Where the shipped reference runs live: a folder inside ``helpers.instruments``."""
@@ -50,6 +53,24 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine() or "unknown CPU"
 
 
+def gil_status() -> str:
+    """Whether this Python runs with the GIL, and which build it is:
+    ``"on, standard build"``, ``"off, free-threaded build"`` or ``"on, free-threaded build"``
+    (a free-threaded build turns the GIL back on for an extension that needs it)."""
+    free_threaded = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
+    enabled = sys._is_gil_enabled() if hasattr(sys, "_is_gil_enabled") else True
+    return f"{'on' if enabled else 'off'}, {'free-threaded' if free_threaded else 'standard'} build"
+
+
+def _gil_before(python: str) -> str:
+    """What a file without a ``gil`` column implies: before 3.13 every build had the GIL."""
+    try:
+        major, minor = (int(part) for part in python.split(".")[:2])
+    except ValueError:
+        return "unknown"
+    return "on, standard build" if (major, minor) < (3, 13) else "unknown"
+
+
 @dataclass(frozen=True)
 class Machine:
     """What was measured on: enough to compare CSV files from different computers."""
@@ -63,11 +84,23 @@ class Machine:
     platform: str
     date: str
     source: str = "notebook 07"
+    gil: str = "unknown"
+    """``gil_status()`` where it was measured; files written before it existed say nothing."""
+
+
+def machine_summary(machine: Machine) -> str:
+    """What a machine is, never where it stands: CPU model, usable CPUs, Python (and its
+    GIL), start method."""
+    machine = instance(machine, "machine", Machine, "a Machine, as describe_machine() returns")
+    return (f"{machine.cpu_model}, {machine.usable_cpus} usable CPUs, Python {machine.python} "
+            f"(GIL {machine.gil}), start method {machine.start_method}")
 
 
 def describe_machine(label: str | None = None, start_method: str | None = None,
                      source: str = "notebook 07") -> Machine:
     """This machine, now. ``label`` names it in plots (default: CPU model and CPUs)."""
+    label = None if label is None else text(label, "label", example="'my laptop'")
+    start_method, source = method_name(start_method), text(source, "source")
     model, usable = cpu_model(), usable_cpus()
     return Machine(
         label=label or f"{model} ({usable} CPUs)",
@@ -79,6 +112,7 @@ def describe_machine(label: str | None = None, start_method: str | None = None,
         platform=platform.platform(terse=True),
         date=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         source=source,
+        gil=gil_status(),
     )
 
 
@@ -92,6 +126,8 @@ class SavedRun:
 
 
 MACHINE_COLUMNS = tuple(f.name for f in fields(Machine))
+OPTIONAL_COLUMNS = ("gil",)
+"""Machine columns that older files lack; :func:`load_results` fills them in."""
 RESULT_COLUMNS = ("workload", "description", "kind", "workers", "seconds", "serial_seconds",
                   "repeats", "speedup", "efficiency")
 
@@ -119,7 +155,10 @@ def save_results(results: Sequence[Measurement], folder: str | os.PathLike[str] 
             raise ValueError(f"name must be a file name such as 'my-laptop.csv' (no folder: "
                              f"use folder=...), not {name!r}.")
         name = name if name.endswith(".csv") else name + ".csv"
-    folder = Path(folder)
+    folder = a_path(folder, "folder")
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"folder must be a folder, but {str(folder)!r} is a file: pass the "
+                         "folder to save in (name= names the file).")
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / (name or f"speedup-{_slug(machine.label)}-{machine.start_method}.csv")
     with path.open("w", newline="", encoding="utf-8") as file:
@@ -138,8 +177,9 @@ def _read_rows(path: Path) -> list[dict[str, str]]:
                          "with save_results().") from None
     rows = list(csv.DictReader(text.splitlines()))
     if not rows:
-        raise ValueError(f"{path} holds no measurements.")
-    missing = [c for c in MACHINE_COLUMNS + RESULT_COLUMNS if c not in rows[0]]
+        raise ValueError(f"{path} holds no measurements. Write it with save_results().")
+    missing = [c for c in MACHINE_COLUMNS + RESULT_COLUMNS
+               if c not in rows[0] and c not in OPTIONAL_COLUMNS]
     if missing:
         separator = " (it looks separated by ';': save it with commas)" if ";" in text else ""
         raise ValueError(f"{path} is not a speedup CSV: it has no column {missing[0]!r}"
@@ -160,6 +200,8 @@ def load_results(path: str | os.PathLike[str]) -> SavedRun:
         raise FileNotFoundError(f"there is no file {str(path)!r}: check the path (relative "
                                 "paths start from the notebook's folder).")
     rows = _read_rows(path)
+    for row in rows:
+        row.setdefault("gil", _gil_before(row["python"]))
     machines = {tuple(row[c] for c in MACHINE_COLUMNS) for row in rows}
     if len(machines) != 1:
         raise ValueError(f"{path} mixes several machines: keep one machine per file.")
@@ -175,7 +217,8 @@ def load_results(path: str | os.PathLike[str]) -> SavedRun:
         for result in results:
             result.speedup  # noqa: B018 - checks the times are positive numbers
     except (TypeError, ValueError) as error:
-        raise ValueError(f"{path} has a value that is not a valid number: {error}") from None
+        raise ValueError(f"{path} has a value that is not a valid number ({error}). Write "
+                         "the file again with save_results().") from None
     return SavedRun(machine, results, path)
 
 
@@ -189,8 +232,9 @@ def load_runs(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) 
         pattern = os.fspath(paths)
         found = sorted(glob.glob(pattern))
         if not found:
-            raise FileNotFoundError(f"no file matches {pattern!r}. Save some results first "
-                                    "(save_results), or check the folder and the pattern.")
+            raise FileNotFoundError(f"paths: no file matches {pattern!r}. Save some results "
+                                    "first (save_results), or check the folder and the "
+                                    "pattern.")
         paths = found
     return [load_results(path) for path in list_of(paths, "paths", what="file paths")]
 
@@ -203,25 +247,55 @@ def reference_files() -> list[Path]:
 
 
 def load_reference(folder: str | os.PathLike[str] | None = None) -> list[SavedRun]:
-    """The reference runs shipped with the course (or every ``*.csv`` in ``folder``)."""
+    """The reference runs shipped with the course (or every ``*.csv`` in ``folder``).
+
+    Each run's label is its machine's CPU model and CPUs, whatever the file says, so
+    that plots name the machine, not where it stood.
+    """
     if folder is None:
-        return [load_results(path) for path in reference_files()]
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise FileNotFoundError(f"there is no folder {str(folder)!r}.")
-    return [load_results(path) for path in sorted(folder.glob("*.csv"))]
+        paths = reference_files()
+    else:
+        folder = a_path(folder, "folder")
+        if not folder.is_dir():
+            raise FileNotFoundError(f"folder: there is no folder {str(folder)!r}. Check the "
+                                    "path (relative paths start from the notebook's folder).")
+        paths = sorted(folder.glob("*.csv"))
+        if not paths:
+            raise FileNotFoundError(f"folder: there is no .csv file in {str(folder)!r}. Save "
+                                    "some results there first (save_results).")
+    runs = [load_results(path) for path in paths]
+    return [replace(run, machine=replace(
+        run.machine, label=f"{run.machine.cpu_model} ({run.machine.usable_cpus} CPUs)"))
+        for run in runs]
 
 
 def describe_reference(runs: Sequence[SavedRun]) -> str:
-    """What each reference run was measured on: CPU, CPUs, Python, start method, date."""
+    """What each reference run was measured on (CPU, CPUs, Python, start method) and
+    with which workload; nothing about where or when."""
+    runs = list_of(runs, "runs", what="saved runs", item=lambda run, name: instance(
+        run, name, SavedRun, "a SavedRun, as load_reference() returns"))
     if not runs:
         return "No reference data: the plots show your machine only."
     lines = []
     for run in runs:
-        m = run.machine
-        name = run.path.name if run.path else "?"
         work = run.results[0].description if run.results else ""
-        lines.append(f"{name}: {m.cpu_model}, {m.usable_cpus} usable CPUs, Python {m.python}, "
-                     f"start method {m.start_method}, recorded {m.date[:10]} with {m.source}"
-                     + (f" ({work})" if work else ""))
+        lines.append(machine_summary(run.machine) + (f" ({work})" if work else ""))
     return "\n".join(lines)
+
+
+def reference_karp_flatt(runs: Sequence[SavedRun]) -> str:
+    """For each reference run: its machine, then the Karp-Flatt table of its processes."""
+    from helpers.instruments.measure import karp_flatt_table
+
+    runs = list_of(runs, "runs", what="saved runs", item=lambda run, name: instance(
+        run, name, SavedRun, "a SavedRun, as load_reference() returns"))
+    if not runs:
+        return "No reference data: only your own measurements."
+    blocks = []
+    for run in runs:
+        rows = [r for r in run.results if r.kind == "processes"]
+        blocks.append(f"reference machine: {run.machine.cpu_model}, "
+                      f"{run.machine.usable_cpus} CPUs\n"
+                      + karp_flatt_table(rows, usable=run.machine.usable_cpus,
+                                         label="reference"))
+    return "\n\n".join(blocks)

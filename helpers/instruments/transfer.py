@@ -42,7 +42,10 @@ from helpers.instruments.validate import (
     describe,
     is_number,
     list_of,
+    number,
     process_count,
+    text,
+    whole_number,
 )
 
 TIMEOUT = 60.0
@@ -56,7 +59,7 @@ CHANNELS = ("Pipe", "Queue")
 
 def format_bytes(nbytes: int) -> str:
     """A size in decimal units: ``"100 B"``, ``"10 kB"``, ``"9.0 MB"``."""
-    nbytes = bounded(nbytes, "nbytes", "bytes")
+    nbytes = whole_number(nbytes, "nbytes")
     for unit, scale in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
         if nbytes >= scale:
             if nbytes % scale == 0:
@@ -185,6 +188,7 @@ class TransferFit:
 
     def predict(self, nbytes: float) -> float:
         """Seconds the model expects a round trip with ``nbytes`` of payload to take."""
+        nbytes = number(nbytes, "nbytes", least=0, unit="bytes")
         return self.latency + nbytes * self.seconds_per_byte
 
     def __str__(self) -> str:
@@ -213,7 +217,8 @@ def fit_transfer(times: dict[int, float]) -> TransferFit:
     """
     times = transfer_times(times)
     if len(times) < 2:
-        raise ValueError("times needs at least two payload sizes to fit a line through.")
+        raise ValueError(f"times needs at least two payload sizes to fit a line through, not "
+                         f"{times!r}: measure_transfer() gives several.")
     weights = {x: 1 / t**2 for x, t in times.items()}
     s0 = sum(weights.values())
     s1 = sum(w * x for x, w in weights.items())
@@ -305,6 +310,7 @@ def _import_numpy() -> None:
 
 def segment_exists(name: str) -> bool:
     """Does a shared memory block called ``name`` still exist? (Opens nothing that lasts.)"""
+    name = text(name, "name", example="shm.name")
     try:
         from _posixshmem import shm_open
     except ImportError:  # Windows: a block lives as long as a handle to it is open

@@ -102,6 +102,12 @@ def number(value: Any, name: str, *, least: float | None = None, most: float | N
     return value
 
 
+def real(value: Any, name: str) -> Any:
+    """A finite real number, returned as it is (an ``int`` stays an ``int``)."""
+    number(value, name)
+    return value
+
+
 def positive_number(value: Any, name: str, *, allow_zero: bool = False,
                     most: float | None = None, unit: str = "") -> float:
     """A finite number above 0 (or at least 0 with ``allow_zero``), at most ``most``."""
@@ -165,16 +171,20 @@ def bounded(value: Any, name: str, limit: str, *, least: int = 0) -> int:
 
 
 def list_of(value: Any, name: str, *, item: Callable[[Any, str], Any] | None = None,
-            least: int = 0, most: str | None = "items", what: str = "values") -> list[Any]:
+            least: int = 0, most: str | None = "items", what: str = "values",
+            example: str | None = None) -> list[Any]:
     """``value`` as a list: a list, tuple, range or other iterable, but not a string,
     bytes, a mapping or a single record. Each element goes through ``item(element,
-    "name[i]")`` if given."""
+    "name[i]")`` if given. ``example`` is shown in the message (``[1, 2, 3]`` for values)."""
     if isinstance(value, (str, bytes, bytearray, Mapping)) or not isinstance(value, Iterable):
-        raise TypeError(f"{name} must be a list of {what}, such as [1, 2, 3], not "
-                        f"{describe(value)}. Put a single one in a list: [{value!r}].")
+        example = example or ("[1, 2, 3]" if what == "values" else None)
+        such_as = f", such as {example}," if example else ","
+        raise TypeError(f"{name} must be a list of {what}{such_as} not {describe(value)}. "
+                        f"Put a single one in a list: [{value!r}].")
     items = list(value)
     if len(items) < least:
-        raise ValueError(f"{name} must hold at least {least} {what}, not {len(items)}.")
+        raise ValueError(f"{name} must hold at least {least} of its {what}, but it "
+                         f"{'is empty' if not items else f'holds {len(items)}'}: {items!r}.")
     if most is not None and len(items) > LIMITS[most]:
         raise ValueError(f"{name} holds {len(items)} {what}, more than {int(LIMITS[most])}, "
                          f"the most this allows. {_raise_hint(most, len(items))}")
@@ -240,6 +250,9 @@ def existing_file(value: Any, name: str) -> Path:
     if not isinstance(value, (str, os.PathLike)):
         raise TypeError(f"{name} must be a file path (a str or Path), not {describe(value)}.")
     path = Path(value)
+    if path.is_dir():
+        raise ValueError(f"{name} must be a file, but {str(path)!r} is a folder: add the "
+                         "file's name.")
     if not path.is_file():
         raise FileNotFoundError(f"{name}: there is no file {str(path)!r}. Check the path "
                                 "(relative paths start from the notebook's folder).")
@@ -247,10 +260,106 @@ def existing_file(value: Any, name: str) -> Path:
 
 
 def file_path(value: Any, name: str) -> Path:
-    """A path to write a file at: its folder must exist (or be creatable) and be writable."""
+    """A path to write a file at: not a folder, and in a folder that exists."""
     if not isinstance(value, (str, os.PathLike)) or not os.fspath(value):
         raise TypeError(f"{name} must be a file path (a str or Path), not {describe(value)}.")
     path = Path(value)
     if path.is_dir():
         raise ValueError(f"{name} must be a file, but {str(path)!r} is a folder.")
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"{name}: there is no folder {str(path.parent)!r} to write "
+                                f"{path.name!r} in. Create it first, or pick another path.")
     return path
+
+
+def path(value: Any, name: str) -> Path:
+    """A file or folder path (a ``str`` or ``Path``), whether or not it exists."""
+    if not isinstance(value, (str, os.PathLike)) or not os.fspath(value):
+        raise TypeError(f"{name} must be a path (a str or Path), not {describe(value)}.")
+    return Path(value)
+
+
+def text(value: Any, name: str, *, example: str = "'red'") -> str:
+    """A string."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string such as {example}, not {describe(value)}.")
+    return value
+
+
+def instance(value: Any, name: str, kind: type | tuple[type, ...], what: str) -> Any:
+    """An instance of ``kind``; ``what`` says what that is and where one comes from."""
+    if not isinstance(value, kind):
+        raise TypeError(f"{name} must be {what}, not {describe(value)}.")
+    return value
+
+
+def has_methods(value: Any, name: str, methods: tuple[str, ...], what: str) -> Any:
+    """Something with all of ``methods`` (a queue, a lock...); ``what`` names one."""
+    missing = [m for m in methods if not callable(getattr(value, m, None))]
+    if missing:
+        raise TypeError(f"{name} must be {what}, not {describe(value)}: it has no "
+                        f"{missing[0]}(). Pass the object itself, the same one to every "
+                        "process.")
+    return value
+
+
+def queue(value: Any, name: str, *, joinable: bool = False) -> Any:
+    """A queue to ``put()`` on and ``get()`` from (with ``task_done()`` if ``joinable``)."""
+    if joinable:
+        return has_methods(value, name, ("put", "get", "task_done"),
+                           "a JoinableQueue, such as multiprocessing.JoinableQueue()")
+    return has_methods(value, name, ("put", "get"), "a queue, such as multiprocessing.Queue()")
+
+
+def connection(value: Any, name: str) -> Any:
+    """One end of a ``multiprocessing.Pipe()``."""
+    return has_methods(value, name, ("send", "recv"),
+                       "one end of a pipe, such as `here, there = multiprocessing.Pipe()`")
+
+
+def shared_value(value: Any, name: str, *, own_lock: bool = False) -> Any:
+    """A shared number, such as ``multiprocessing.Value("i", 0)`` (which has ``get_lock()``)."""
+    what = 'a shared number such as multiprocessing.Value("i", 0)'
+    if own_lock:
+        return has_methods(value, name, ("get_lock",), what + " (a RawValue has no lock)")
+    if not hasattr(value, "value"):
+        raise TypeError(f"{name} must be {what}, not {describe(value)}: it has no .value.")
+    return value
+
+
+def lock(value: Any, name: str) -> Any:
+    """A lock, such as ``multiprocessing.Lock()``, or ``None`` for no lock."""
+    if value is None:
+        return None
+    return has_methods(value, name, ("acquire", "release", "__enter__"),
+                       "a lock such as multiprocessing.Lock(), or None")
+
+
+def mapping(value: Any, name: str, *, key: Callable[[Any, str], Any] | None = None,
+            item: Callable[[Any, str], Any] | None = None, least: int = 0,
+            example: str = "{1: 0.5}") -> dict[Any, Any]:
+    """A dict, each key through ``key`` and each value through ``item`` (given the name
+    ``name[key]``)."""
+    if not isinstance(value, Mapping):
+        raise TypeError(f"{name} must be a dict such as {example}, not {describe(value)}.")
+    if len(value) < least:
+        raise ValueError(f"{name} must hold at least {least} entries, but it "
+                         f"{'is empty' if not value else f'holds {len(value)}'}.")
+    checked = {}
+    for k, v in value.items():
+        label = f"{name}[{k!r}]"
+        checked[key(k, f"a key of {name} ({k!r})") if key else k] = item(v, label) if item else v
+    return checked
+
+
+def numpy_dtype(value: Any, name: str) -> Any:
+    """A NumPy dtype, or anything ``numpy.dtype()`` turns into one (``"int64"``, ``"<i8"``)."""
+    import numpy as np
+
+    try:
+        if value is None:  # numpy would take it for float64
+            raise TypeError
+        return np.dtype(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a NumPy dtype such as 'int64' (array.dtype.str "
+                        f"gives one), not {describe(value)}.") from None

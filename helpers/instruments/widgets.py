@@ -23,9 +23,20 @@ import ipywidgets as widgets
 from ipywidgets import IntProgress
 
 from helpers.cpus import usable_cpus
-from helpers.instruments.measure import Measurement, Workload, measure
+from helpers.instruments.measure import ALL_KINDS, Measurement, Workload, measure
 from helpers.instruments.pools import KINDS, ensure_sendable_to
-from helpers.instruments.validate import bounded, fraction, list_of, whole_number
+from helpers.instruments.validate import (
+    bounded,
+    choice,
+    fraction,
+    has_methods,
+    instance,
+    list_of,
+    process_count,
+    text,
+    whole_number,
+)
+from helpers.instruments.validate import start_method as method_name
 from helpers.speedup import amdahl, amdahl_limit, gustafson
 
 
@@ -33,6 +44,8 @@ def show_figure_in(image: widgets.Image, fig: Any) -> None:
     """Show ``fig`` in ``image`` as a PNG, then close ``fig`` (so it is not shown twice)."""
     import matplotlib.pyplot as plt
 
+    image = instance(image, "image", widgets.Image, "an ipywidgets.Image(format='png')")
+    fig = has_methods(fig, "fig", ("savefig",), "a matplotlib Figure (fig = plt.figure())")
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=80, metadata={"Software": None})
     plt.close(fig)
@@ -119,7 +132,12 @@ class RunControl(widgets.VBox):
 
     def __init__(self, workload: Workload, results: Sequence[Measurement] = (),
                  usable: int | None = None, start_method: str | None = None) -> None:
-        usable = usable_cpus() if usable is None else usable
+        workload = instance(workload, "workload", Workload,
+                            "a Workload, such as mandelbrot_workload()")
+        results = list_of(results, "results", what="Measurements", item=lambda r, name: instance(
+            r, name, Measurement, "a Measurement, as measure() returns"))
+        usable = usable_cpus() if usable is None else whole_number(usable, "usable", least=1)
+        start_method = method_name(start_method, "start_method")
         self.workload = workload
         self.results = [r for r in results if r.workload == workload.name]
         self.added: list[Measurement] = []
@@ -147,6 +165,7 @@ class RunControl(widgets.VBox):
 
     def run(self, workers: int, kind: str = "processes") -> Measurement:
         """Time the workload once with ``workers`` workers (and the serial run once)."""
+        workers, kind = process_count(workers, "workers"), choice(kind, "kind", ALL_KINDS)
         self.button.disabled = True
         self.status.value = f"Running with {workers} {kind}..."
         try:
@@ -201,6 +220,7 @@ class RunControl(widgets.VBox):
 def make_bar(total: int, description: str = "") -> IntProgress:
     """A progress bar that counts from 0 to ``total`` finished tasks."""
     total = bounded(total, "total", "items")
+    description = text(description, "description", example="'squares'")
     return IntProgress(value=0, min=0, max=total, description=description)
 
 
@@ -211,7 +231,7 @@ def imap_unordered_with_progress(pool: Any, func: Callable[[Any], Any], items: I
 
     Args:
         pool: a running ``multiprocessing.Pool``.
-        func: the worker, importable by the children (e.g. from ``helpers.workers``).
+        func: the worker, importable by the children (e.g. from ``helpers.pools``).
         items: the inputs; they are read into a list first, to know how many there are.
         description: the text shown left of the bar.
         chunksize: how many items each worker takes at once (as for ``imap_unordered``).
@@ -230,6 +250,9 @@ def imap_unordered_with_progress(pool: Any, func: Callable[[Any], Any], items: I
     ensure_sendable_to(pool, func, "func")
     chunksize = whole_number(chunksize, "chunksize", least=1)
     items = list_of(items, "items")
+    description = text(description, "description", example="'squares'")
+    if bar is not None:
+        instance(bar, "bar", IntProgress, "an ipywidgets IntProgress, or None for a new one")
     if bar is None:
         from IPython.display import display
 
