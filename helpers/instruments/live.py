@@ -284,7 +284,8 @@ def tasks_svg(records: Sequence[TaskRecord], now: float, width: int = 560) -> st
     rows = sorted(labels, key=lambda w: int(labels[w].split()[-1]))
     origin = min(r.start for r in records)
     span = max(now, max(r.end for r in records)) - origin
-    plot, left, row_height = width - 70, 62, 22
+    plot, left = width - 70, 62
+    row_height = 22 if len(rows) <= 16 else max(6, 352 // len(rows))
     height = 30 + row_height * len(rows)
     scale = plot / max(span, 1e-6)
     parts = [f'<svg width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg" '
@@ -471,7 +472,8 @@ class LiveView:
         from helpers.instruments.timeline import plot_timeline
 
         rows = len({r.worker for r in self.records}) or 1
-        fig = Figure(figsize=(10, max(2.8, 1.3 + 0.45 * rows)), layout="constrained")
+        fig = Figure(figsize=(10, max(2.8, 1.3 + 0.45 * min(rows, 16) + 0.1 * max(rows - 16, 0))),
+                     layout="constrained")
         cores_ax, tasks_ax = fig.subplots(1, 2, width_ratios=[1, 3])
         _plot_cores(cores_ax, self.mean_busy, self.usable)
         if self.records:

@@ -426,6 +426,8 @@ with multiprocessing.get_context({method!r}).Pool(2) as pool, live_view(pool) as
 """
 LONG_RUN = """
 with multiprocessing.get_context({method!r}).Pool(2) as pool, live_view(pool) as view:
+    pool.map(time.sleep, [0.01] * 4)
+    print("running", flush=True)
     results = pool.map(time.sleep, [0.25] * 200)
 """
 AFTERWARDS = """
@@ -458,6 +460,17 @@ def kernel(tmp_path, monkeypatch):
         manager.shutdown_kernel(now=True)
 
 
+def _wait_for_text(client, text, timeout=120):
+    """Read the kernel's output messages until one prints ``text`` (no fixed sleep: on a
+    busy machine the pool may take long to start)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        message = client.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+        if message["msg_type"] == "stream" and text in message["content"]["text"]:
+            return
+    raise AssertionError(f"the kernel did not print {text!r} within {timeout} s")
+
+
 def _run(client, code, timeout=60):
     messages = []
     reply = client.execute_interactive(code, output_hook=messages.append, timeout=timeout)
@@ -487,7 +500,8 @@ def test_interrupting_the_kernel_leaves_no_thread_folder_or_process(kernel, meth
     manager, client = kernel
     assert _run(client, KERNEL_SETUP)[0]["status"] == "ok"
     msg_id = client.execute(LONG_RUN.format(method=method))
-    time.sleep(2.0)  # the pool is started and tasks are finishing
+    _wait_for_text(client, "running")  # the view is on, and some tasks have finished
+    time.sleep(0.5)
     manager.interrupt_kernel()
     reply = client.get_shell_msg(timeout=60)
     assert reply["parent_header"]["msg_id"] == msg_id
