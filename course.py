@@ -43,11 +43,16 @@ def venv_python(venv_dir: Path = VENV) -> Path:
     return venv_dir / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
-def run(*args: object, cwd: Path = ROOT) -> int:
-    """Run a command from the repo root, echoing it first."""
+def run(*args: object, cwd: Path = ROOT, log: Path | None = None) -> int:
+    """Run a command from the repo root, echoing it first (to ``log``, if given)."""
     cmd = [str(a) for a in args]
-    print("+", " ".join(cmd), flush=True)
-    return subprocess.call(cmd, cwd=cwd)
+    if log is None:
+        print("+", " ".join(cmd), flush=True)
+        return subprocess.call(cmd, cwd=cwd)
+    with log.open("a") as out:
+        out.write("+ " + " ".join(cmd) + "\n")
+        out.flush()
+        return subprocess.call(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
 
 
 def requirements_digest(files: tuple[str, ...]) -> str:
@@ -55,9 +60,10 @@ def requirements_digest(files: tuple[str, ...]) -> str:
     return hashlib.sha256(b"".join((ROOT / f).read_bytes() for f in files)).hexdigest()
 
 
-def setup(venv_dir: Path = VENV, requirements: str = "requirements.txt") -> None:
+def setup(venv_dir: Path = VENV, requirements: str = "requirements.txt",
+          log: Path | None = None) -> None:
     """Create ``venv_dir`` with this Python and install ``requirements`` into it, unless it
-    is already up to date."""
+    is already up to date. ``log``: a file for pip's output instead of the screen."""
     if not venv_python(venv_dir).exists():
         print(f"Creating a virtual environment in {venv_dir} ...", flush=True)
         venv.create(venv_dir, with_pip=True)
@@ -70,8 +76,9 @@ def setup(venv_dir: Path = VENV, requirements: str = "requirements.txt") -> None
     if stamp.exists() and stamp.read_text() == digest:
         return
     pip = [venv_python(venv_dir), "-m", "pip", "install", "--disable-pip-version-check"]
-    if run(*pip, "--upgrade", "pip") or run(*pip, "-r", ROOT / requirements):
-        sys.exit(f"Installing {requirements} failed; see the messages above.")
+    if run(*pip, "--upgrade", "pip", log=log) or run(*pip, "-r", ROOT / requirements, log=log):
+        sys.exit(f"Installing {requirements} failed; see the messages "
+                 f"{'above' if log is None else f'in {log}'}.")
     stamp.write_text(digest)
 
 

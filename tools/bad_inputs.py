@@ -28,7 +28,8 @@ writes its findings as JSON. The parent classifies every call:
 
     1. its type is one the course raises on purpose (``TypeError``, ``ValueError``,
        ``FileNotFoundError``, ``RuntimeError``, ``TimeoutError``,
-       ``NotImplementedError``; for checkers only ``NotYet`` / ``NotAttempted``);
+       ``NotImplementedError``, and the workspace's ``WorkspaceError`` family; for
+       checkers only ``NotYet`` / ``NotAttempted``);
     2. a ``raise`` statement in ``helpers/`` raised it: the innermost traceback frame is
        in ``helpers/`` (not numpy, matplotlib, the standard library), at a line that
        starts with ``raise`` (not a C function called from a line of ours);
@@ -105,7 +106,9 @@ CHECK_TIMEOUT = 30.0
 """Seconds it may take, after the call, to look for leftovers and exit."""
 
 ALLOWED = {"TypeError", "ValueError", "FileNotFoundError", "RuntimeError", "TimeoutError",
-           "NotImplementedError"}
+           "NotImplementedError",
+           # helpers.instruments.workspace's own (course.py prints them as one line):
+           "WorkspaceError", "NotWritable", "UnknownNotebook", "Unreadable"}
 CHECK_ERRORS = {"NotYet", "NotAttempted"}
 CHECK_PREFIXES = ("Correct!", "Not yet", "Not attempted yet")
 DIRECTIVE = re.compile(
@@ -607,6 +610,125 @@ class Fixtures:
         fit = self["FIT_SMALL_LATENCY"]
         return 0.020 / fit.seconds_per_byte
 
+    # --- the live view ---
+    def make_pool_maker(self) -> Any:
+        import multiprocessing
+
+        return multiprocessing.Pool  # not called: a learner's slip
+
+    def make_shut_executor(self) -> Any:
+        from concurrent.futures import ProcessPoolExecutor
+
+        executor = ProcessPoolExecutor(1)
+        executor.shutdown(wait=True)
+        return executor
+
+    def make_live_view(self) -> Any:
+        from helpers.instruments.live import live_view
+
+        return live_view
+
+    # --- the learner's workspace: temporary copies of notebooks/, never the real ones ---
+    def _repo(self, name: str, synced: bool = False) -> Path:
+        root = self.folder / name
+        shutil.copytree(ROOT / "notebooks", root / "notebooks",
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "results"))
+        if synced:
+            from helpers.instruments.workspace import sync
+
+            sync(root)
+        return root
+
+    def make_repo(self) -> str:
+        return str(self._repo("repo"))
+
+    def make_workspace(self) -> str:
+        return str(self._repo("repo-synced", synced=True) / "workspace")
+
+    def make_repo_ws_file(self) -> str:
+        root = self._repo("repo-ws-file")
+        (root / "workspace").write_text("a file where the workspace folder goes\n")
+        return str(root)
+
+    def make_repo_bad_copy(self) -> str:
+        root = self._repo("repo-bad-copy", synced=True)
+        (root / "workspace" / "03_queue.ipynb").write_text('{"cells": [', encoding="utf-8")
+        return str(root)
+
+    def make_repo_bad_manifest(self) -> str:
+        root = self._repo("repo-bad-manifest", synced=True)
+        (root / "workspace" / ".course.json").write_text("{", encoding="utf-8")
+        return str(root)
+
+    def make_repo_bad_course(self) -> str:
+        root = self._repo("repo-bad-course")
+        (root / "notebooks" / "05_full_example.ipynb").write_text('{"cells": [',
+                                                                 encoding="utf-8")
+        return str(root)
+
+    def make_repo_nb_dir(self) -> str:
+        root = self._repo("repo-nb-dir", synced=True)
+        copy = root / "workspace" / "05_full_example.ipynb"
+        copy.unlink()
+        copy.mkdir()
+        return str(root)
+
+    def make_nb(self) -> Any:
+        from helpers.instruments.workspace import read_notebook
+
+        return read_notebook(Path(self["REPO"]) / "notebooks" / "05_full_example.ipynb")
+
+    def make_answer_cell(self) -> Any:
+        from helpers.instruments.workspace import is_answer
+
+        return next(cell for cell in self["NB"]["cells"] if is_answer(cell))
+
+    def _nb_with_answer(self, source: Any, **cell: Any) -> dict[str, Any]:
+        import copy
+
+        nb = copy.deepcopy(self["NB"])
+        answer = next(c for c in nb["cells"] if c is not None and c.get("metadata", {}).get(
+            "nbgrader", {}).get("solution"))
+        answer["source"] = source
+        answer.update(cell)
+        return nb
+
+    def make_nb_unclosed(self) -> Any:
+        return self._nb_with_answer("n = ...\n### BEGIN SOLUTION\nn = 4\n")
+
+    def make_nb_stray_end(self) -> Any:
+        return self._nb_with_answer("n = 4\n### END SOLUTION\n")
+
+    def make_nb_bad_source(self) -> Any:
+        return self._nb_with_answer(None)
+
+    def make_nb_bad_meta(self) -> Any:
+        nb = self._nb_with_answer("n = 4")
+        nb["cells"][0]["metadata"] = ["not", "a", "dict"]
+        return nb
+
+    def make_nb_no_version(self) -> Any:
+        nb = dict(self["NB"])
+        nb.pop("nbformat", None)
+        nb.pop("nbformat_minor", None)
+        return nb
+
+    def make_nb_bad_json(self) -> str:
+        return self._file("broken.ipynb", '{"cells": [')
+
+    def make_nb_no_cells(self) -> str:
+        return self._file("no-cells.ipynb", '{"metadata": {}}')
+
+    def make_progress_row(self) -> Any:
+        from helpers.instruments.workspace import progress
+
+        return progress(self["WORKSPACE"])[0]
+
+    def make_when(self) -> Any:
+        import datetime
+
+        return datetime.datetime(2026, 12, 2, 10, 12)
+
 
 # =========================================================================================
 # The specs: what a valid call looks like, and what each parameter is
@@ -656,6 +778,15 @@ BATTERIES: dict[str, list[str]] = {
     "ax": ["'ax'"],
     # exercise answers
     "answer": ["Ellipsis", "None", "'abc'", "NAN", "[1, 2]"],
+    # flags
+    "flag": ["None", "'False'", "2"],
+    # the learner's workspace
+    "notebook": ["None", "'05_full_example.ipynb'", "{}", "{'cells': 'abc'}", "{'cells': [3]}"],
+    "cell": ["None", "'x = 1'", "[1]"],
+    "repo": ["None", "3", "MISSING", "FOLDER", "TEXT_FILE"],
+    "folder": ["None", "3", "MISSING", "TEXT_FILE"],
+    "when": ["None", "'2026-12-02 10:12'", "3"],
+    "rows": ["None", "PROGRESS_ROW", "[1, 2]", "'abc'"],
 }
 """Bad values per kind, as expressions over :class:`Fixtures`. A leading ``~`` marks a
 value the function may accept (its result must then be sane)."""
@@ -682,7 +813,9 @@ class Spec:
     slow: float = 1.0
     """Multiplies ``--timeout``."""
     enter: bool = False
-    """The result is a context manager: enter it and leave it, as a ``with`` block does."""
+    """The result is a context manager: enter it and leave it, as a ``with`` block does. A
+    case's ``_inside`` argument (an expression; ``VIEW`` is what ``__enter__`` returned) is
+    the block's body."""
     names: dict[str, str] = field(default_factory=dict)
     """Parameter -> the name its messages use instead (a validator's ``name`` argument)."""
     sane: Callable[[Any], str] | None = None
@@ -737,6 +870,9 @@ def _split_secrets(fx: Fixtures) -> list[str]:
 
 
 V = dict  # valid values, shorter in the table
+WS = "helpers.instruments.workspace:"
+UNCLOSED_SOLUTION = "'### BEGIN SOLUTION\\nn = 4'"
+STRAY_END = "'### END SOLUTION\\nn = 4'"
 
 SPECS: list[Spec] = [
     # --- helpers.cluster (09) ---
@@ -1219,6 +1355,123 @@ SPECS: list[Spec] = [
           valid=V(pool="POOL", func="SQUARE", items="[1, 2, 3]", bar="BAR"),
           accept={"pool": {"THREAD_POOL"}},
           more={"chunksize": ["0"], "pool": ["THREAD_POOL"]}, slow=2),
+    # --- helpers.instruments.live (06, 07, 08): the live view ---
+    _with(S("helpers.instruments.live:live_view", pool="pool", interval="seconds",
+            title="text", label="func_here", live="flag"),
+          valid=V(pool="POOL"),
+          accept={"pool": {"THREAD_POOL", "PROCESS_EXECUTOR"}, "label": {"None"}},
+          more={"pool": ["'pool'", "POOL_MAKER", "THREAD_POOL", "PROCESS_EXECUTOR",
+                         "SHUT_EXECUTOR"],
+                "interval": ["0", "0.01", "100"], "label": ["'x'"]},
+          extra=[(V(pool="POOL", _inside="POOL.map(NB_FUNC, [1, 2])"), "reject"),
+                 (V(pool="POOL", _inside="POOL.imap_unordered(LAMBDA, [1, 2])"), "reject"),
+                 (V(pool="PROCESS_EXECUTOR", _inside="PROCESS_EXECUTOR.submit(NB_FUNC, 2)"),
+                  "reject"),
+                 (V(pool="POOL", _inside="LIVE_VIEW(POOL).__enter__()"), "reject"),
+                 (V(pool="POOL", _inside="VIEW.__enter__()"), "reject"),
+                 (V(pool="POOL", _inside="POOL.map(SQUARE, [1, 2])"), "accept"),
+                 (V(pool="THREAD_POOL", _inside="THREAD_POOL.map(NB_FUNC, [1, 2])"), "accept")],
+          enter=True, slow=2),
+    _with(S("helpers.instruments.live:LiveView", pool="pool", interval="seconds", live="flag"),
+          valid=V(pool="THREAD_POOL"), more={"pool": ["'pool'"]}, enter=True),
+    _with(S("helpers.instruments.live:usable_cpu_ids", count="count"), valid=V(count="4"),
+          more={"count": ["0"]}),
+    _with(S("helpers.instruments.live:summary_text", tasks="count", workers="count",
+            usable="count", cpus="count", stopped_by="text"),
+          valid=V(tasks="8", workers="2", usable="2", cpus="2"),
+          more={"workers": ["~None", "0"], "usable": ["3"], "cpus": ["0"]}),
+    _with(S("helpers.instruments.live:cores_svg", busy="numbers", usable="list",
+            height="count"),
+          valid=V(busy="[0.5, 1.0]", usable="{0}"),
+          more={"busy": ["[1.5]", "[-0.5]"], "usable": ["{-1}", "{'a'}"], "height": ["0"]}),
+    _with(S("helpers.instruments.live:tasks_svg", records="records", now="number",
+            width="count"),
+          valid=V(records="RECORDS", now="5.0"), accept={"now": {"-1"}},
+          more={"records": ["~[]"], "width": ["0"]}),
+    _with(S("helpers.instruments.live:panel_html", title="text", cores="text", tasks="text",
+            status="text"),
+          valid=V(title="'Squares'", cores="'<svg/>'", tasks="'<svg/>'", status="'2 tasks'")),
+    # --- helpers.instruments.workspace (course.py lab, reset, progress; 00) ---
+    _with(S(WS + "read_notebook", path="path_in"),
+          more={"path": ["3", "FOLDER", "TEXT_FILE", "NB_BAD_JSON", "NB_NO_CELLS"]}),
+    _with(S(WS + "notebook_text", nb="notebook"), accept={"nb": {"{'cells': [3]}"}}),
+    _with(S(WS + "write_file", path="path_out", text="text"),
+          valid=V(path="BLOCK_OUT", text="'{}'")),
+    _with(S(WS + "make_folder", folder="folder"), accept={"folder": {"MISSING"}}),
+    S(WS + "source_of", cell="cell"),
+    S(WS + "as_lines", text="text"),
+    S(WS + "nbgrader_meta", cell="cell"),
+    S(WS + "is_answer", cell="cell"),
+    S(WS + "is_check", cell="cell"),
+    _with(S(WS + "solution_text", source="text"),
+          more={"source": [UNCLOSED_SOLUTION, STRAY_END]}),
+    _with(S(WS + "stub_source", source="text", stub="text"),
+          valid=V(source="'n = ...\\n### BEGIN SOLUTION\\nn = 4\\n### END SOLUTION'"),
+          more={"source": [UNCLOSED_SOLUTION, STRAY_END,
+                           "'### BEGIN SOLUTION\\n### BEGIN SOLUTION\\n### END SOLUTION'"]}),
+    _with(S(WS + "without_hidden_tests", source="text"),
+          more={"source": ["'### BEGIN HIDDEN TESTS\\nassert x == 3'"]}),
+    _with(S(WS + "solved_source", source="text"), more={"source": [UNCLOSED_SOLUTION]}),
+    _with(S(WS + "solution_markdown", source="text"), more={"source": [STRAY_END]}),
+    S(WS + "rewrite_prose", text="text"),
+    _with(S(WS + "solution_cell", answer="cell", nb="notebook", taken="list"),
+          valid=V(answer="ANSWER_CELL", nb="NB", taken="set()"),
+          accept={"nb": {"{'cells': [3]}"}},
+          more={"answer": ["{'cell_type': 'markdown', 'source': 'x'}"], "taken": ["[]"]}),
+    _with(S(WS + "student_copy", nb="notebook"),
+          more={"nb": ["NB_UNCLOSED", "NB_STRAY_END", "NB_BAD_SOURCE", "NB_BAD_META",
+                       "~NB_NO_VERSION"]},
+          sane=lambda r: "" if isinstance(r, dict) and r.get("cells") else "no cells"),
+    _with(S(WS + "content_digest", nb="notebook"), accept={"nb": {"{'cells': [3]}"}}),
+    _with(S(WS + "file_digest", path="path_in"), accept={"path": {"BINARY"}},
+          more={"path": ["FOLDER"]}),
+    S(WS + "course_notebooks", repo_root="repo"),
+    S(WS + "workspace_folder", repo_root="text"),
+    _with(S(WS + "read_manifest", folder="folder"), accept={"folder": {"MISSING"}},
+          more={"folder": ["~WORKSPACE"]}),
+    _with(S(WS + "write_manifest", folder="folder", records="list"),
+          valid=V(folder="FOLDER", records="{}"), more={"records": ["{'a': 3}", "[1, 2]"]}),
+    _with(S(WS + "backup_name", name="text", when="when"),
+          valid=V(name="'05_full_example.ipynb'", when="WHEN"), more={"name": ["''"]}),
+    _with(S(WS + "outdated_line", name="text"), more={"name": ["''"]}),
+    _with(S(WS + "sync", repo_root="repo"),
+          extra=[(V(repo_root="REPO_WS_FILE"), "reject"),
+                 (V(repo_root="REPO_BAD_COPY"), "accept"),
+                 (V(repo_root="REPO_BAD_MANIFEST"), "accept"),
+                 (V(repo_root="REPO_BAD_COURSE"), "accept"),
+                 (V(repo_root="REPO_NB_DIR"), "accept")],
+          sane=lambda r: "" if r.problems else "reported no problem"),
+    _with(S(WS + "find_course_notebook", repo_root="repo", which="text"),
+          valid=V(repo_root="REPO", which="'05'"), names={"which": "notebook"},
+          more={"which": ["'99'", "'0'", "''"]}),
+    _with(S(WS + "reset", repo_root="repo", which="text", now="when"),
+          valid=V(repo_root="REPO", which="'05'"), names={"which": "notebook"},
+          more={"which": ["'99'"]},
+          extra=[(V(repo_root="REPO_WS_FILE", which="'05'"), "reject"),
+                 (V(repo_root="REPO_NB_DIR", which="'05'"), "reject"),
+                 (V(repo_root="REPO_BAD_COURSE", which="'05'"), "reject")]),
+    S(WS + "output_text", output="cell"),
+    _with(S(WS + "notebook_progress", path="path_in"),
+          accept={"path": {"BINARY", "FOLDER", "NB_BAD_JSON", "NB_NO_CELLS"}},
+          more={"path": ["FOLDER", "NB_BAD_JSON", "NB_NO_CELLS"]},
+          sane=lambda r: "" if r.problem else "reported no problem"),
+    S(WS + "progress_names", folder="folder"),
+    _with(S(WS + "progress", folder="folder", names="list"), valid=V(folder="WORKSPACE"),
+          more={"names": ["['99_nope.ipynb']", "[3]", "['']"]}),
+    S(WS + "format_progress", rows="rows"),
+    S(WS + "show_progress", folder="folder"),
+    _with(S(WS + "lab_command", python="text", folder="folder", extra="list"),
+          valid=V(python="'python'", folder="FOLDER", extra="[]"),
+          more={"python": ["''"], "extra": ["[3]"]}),
+    _with(S(WS + "lab", repo_root="repo", python="text", extra="list"),
+          valid=V(repo_root="REPO", python="'/bin/true'", extra="[]"),
+          more={"python": ["'/no/such/python'"]}, slow=2),
+    _with(S(WS + "main", argv="list", python="text"),
+          valid=V(argv="['--root', REPO, 'progress']"), more={"argv": ["[3]"]},
+          extra=[(V(argv="['--root', MISSING, 'sync']"), "accept"),
+                 (V(argv="['--root', REPO_WS_FILE, 'sync']"), "accept"),
+                 (V(argv="['--root', REPO, 'reset', '99']"), "accept")],
+          sane=lambda r: "" if r == 1 else f"returned {r!r}, not 1 (after a one-line message)"),
     # --- helpers.checks.core ---
     _with(S("helpers.checks.core:run_learner_worker", func="func", inputs="list",
             timeout="seconds"),
@@ -1287,13 +1540,7 @@ SPECS: list[Spec] = [
 ]
 """Every callable tried, with what a valid call looks like."""
 
-NOT_TRIED: dict[str, str] = {
-    "helpers.explorer": "a stale module from before the layout move (issue 12): it no longer "
-                        "imports; helpers.instruments.widgets replaced it",
-    "helpers.instruments.live": "the live view (issue 13), owned by its own engineer",
-    "helpers.instruments.workspace": "the learner's workspace (issue 11), owned by its own "
-                                     "engineer",
-}
+NOT_TRIED: dict[str, str] = {}
 """Modules left out on purpose, and why."""
 
 ANY_VALUE = {
@@ -1310,7 +1557,8 @@ ANY_VALUE = {
 RECORD_TYPES = {
     "CpuCounts", "CountRun", "Measurement", "LossReport", "EmptyRace", "Machine", "SavedRun",
     "PickleCost", "TaskRecord", "TransferFit", "FeedReport", "CliCluster", "Workload",
-    "Stopwatch", "NotYet", "NotAttempted", "NowaitRace",
+    "Stopwatch", "NotYet", "NotAttempted", "NowaitRace", "CpuSample", "Report", "ResetResult",
+    "NotebookProgress",
 }
 """Classes whose constructor only stores its fields: the helpers build them, learners read
 them. Their methods that take arguments are in :data:`SPECS` (``Class.method``)."""
@@ -1593,6 +1841,7 @@ def child_main(case_json: str, out_path: str) -> None:
             obj = getattr(fixtures.eval(given["self"]), case.target.rsplit(".", 1)[-1])
         bad_value = fixtures.eval(case.args[0][1]) if case.param else None
         secrets = spec.secrets(fixtures) if spec.secrets else []
+        inside = given.get("_inside")
     except Exception:
         result.update(outcome="harness-error", error=traceback.format_exc()[-2000:])
         out.write_text(json.dumps(result))
@@ -1617,8 +1866,10 @@ def child_main(case_json: str, out_path: str) -> None:
         with contextlib.redirect_stdout(printed):
             value = obj(**kwargs)
             if spec.enter and hasattr(value, "__enter__"):
-                with value:
-                    pass
+                with value as entered:
+                    if inside:  # the block's body: what a learner writes in the with block
+                        fixtures.values["VIEW"] = entered
+                        fixtures.eval(inside)
             stdout_ok = sys.stdout is printed
         result.update(outcome="returned", stdout_replaced=not stdout_ok)
     except _TooManyProcesses as error:

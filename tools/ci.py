@@ -110,7 +110,7 @@ def set_up_python(version: str) -> Environment:
     log = ARTIFACTS / f"set-up-python{version}.log"
     try:
         if version == this_python():
-            course.setup()
+            course.setup(log=log)
             env.prefix = [str(course.venv_python())]
         else:
             venv_dir = ROOT / f".venv-py{version}"
@@ -145,6 +145,13 @@ def ensure_chromium() -> str:
 
 
 # --- Jobs ----------------------------------------------------------------------------------
+
+
+STAGE_WEIGHTS = {"browser tests": 300, "grading tests (nbgrader)": 200, "unit tests": 100,
+                 "unit tests (per start method)": 75, "notebooks": 45, "notebooks (alone)": 30,
+                 "lint": 1}
+"""Roughly how many seconds a job of each stage takes on a 2-core machine: longer jobs
+start first, so that no long job is left running alone at the end."""
 
 
 @dataclass
@@ -209,9 +216,11 @@ def pytest_jobs(env: Environment, oldest: str, newest: str) -> list[Job]:
 def run_jobs(jobs: list[Job], slots: int, say: Callable[[str], None]) -> None:
     """Run ``jobs``, at most ``slots`` at a time; an exclusive job runs alone.
 
-    Shared jobs go first, the exclusive ones after them, one by one.
+    Shared jobs go first, longest first; the exclusive ones after them, one by one.
     """
-    queue = [job for job in jobs if not job.exclusive] + [job for job in jobs if job.exclusive]
+    shared = sorted((job for job in jobs if not job.exclusive),
+                    key=lambda job: -STAGE_WEIGHTS.get(job.stage, 60))
+    queue = shared + [job for job in jobs if job.exclusive]
     running: list[tuple[Job, threading.Thread]] = []
     while queue or running:
         running = [(job, thread) for job, thread in running if thread.is_alive()]
@@ -281,8 +290,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--skip", nargs="+", default=[],
                         choices=("lint", "unit", "notebooks", "browser", "grading"),
                         help="leave these out")
-    parser.add_argument("--slots", type=int, default=max(2, os.cpu_count() or 2),
-                        help="tests run at once (default: the CPUs, at least 2)")
+    parser.add_argument("--slots", type=int, default=max(2, os.cpu_count() or 2) + 1,
+                        help="tests run at once (default: one more than the CPUs, at least "
+                             "3: many tests wait on processes, so a third keeps both CPUs "
+                             "busy)")
     return parser.parse_args(argv)
 
 
@@ -304,7 +315,10 @@ def main(argv: list[str] | None = None) -> int:
     def timed_setup(name: str, func: Callable[[], None]) -> threading.Thread:
         def body() -> None:
             start = time.monotonic()
-            func()
+            try:
+                func()
+            except (SystemExit, Exception) as error:  # the jobs that need it will fail
+                say(f"set-up FAILED: {name}: {error}")
             setup_seconds[f"set-up: {name}"] = time.monotonic() - start
             say(f"set-up done: {name} ({setup_seconds[f'set-up: {name}']:.0f} s)")
         thread = threading.Thread(target=body, daemon=True)
@@ -315,12 +329,15 @@ def main(argv: list[str] | None = None) -> int:
         nonlocal chromium_error
         chromium_error = ensure_chromium()
 
-    course.setup()  # every other set-up step may use .venv
     threads = [timed_setup(f"Python {v}", lambda v=v: envs.__setitem__(v, set_up_python(v)))
                for v in args.pythons]
+    if this_python() not in args.pythons:  # lint and the browser tests use .venv
+        threads.append(timed_setup("this Python's .venv", lambda: course.setup(
+            log=ARTIFACTS / "set-up-venv.log")))
     if "grading" not in args.skip:
         threads.append(timed_setup("instructor environment", lambda: course.setup(
-            course.INSTRUCTOR_VENV, "requirements-instructor.txt")))
+            course.INSTRUCTOR_VENV, "requirements-instructor.txt",
+            log=ARTIFACTS / "set-up-instructor.log")))
     if "browser" not in args.skip:
         threads.append(timed_setup("Chromium", chromium))
     for thread in threads:
@@ -342,9 +359,13 @@ def main(argv: list[str] | None = None) -> int:
         if chromium_error:
             missing["browser"] = chromium_error
         else:
-            jobs.append(Job("browser", "browser tests",
-                            [*main_python, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                             "tests/browser", "-m", "browser"]))
+            for name, files in (("course notebooks", ["tests/browser/test_jupyterlab.py"]),
+                                ("workspace and live view",
+                                 ["tests/browser/test_workspace.py",
+                                  "tests/browser/test_live_view.py"])):
+                jobs.append(Job(f"browser: {name}", "browser tests",
+                                [*main_python, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                                 *files, "-m", "browser"]))
     if "grading" not in args.skip:
         jobs.append(Job("grading", "grading tests (nbgrader)",
                         [str(course.venv_python(course.INSTRUCTOR_VENV)), "-m", "pytest", "-q",

@@ -54,7 +54,18 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from helpers.instruments.timeline import TaskRecord, timed, worker_labels
+from helpers.instruments.timeline import TaskRecord, task_records, timed, worker_labels
+from helpers.instruments.validate import (
+    describe,
+    fraction,
+    function,
+    instance,
+    is_whole_number,
+    list_of,
+    number,
+    text,
+    whole_number,
+)
 
 MIN_INTERVAL = 0.1
 """Seconds: the shortest update interval allowed (faster costs CPU and shows nothing more)."""
@@ -156,7 +167,14 @@ def _check_pool(pool: Any) -> str | None:
     if callable(pool) and getattr(pool, "__name__", "").endswith(("Pool", "Executor")):
         raise TypeError(f"pool must be a pool, not the {pool.__name__} that makes one: call it "
                         f"first (with {pool.__name__}(2) as pool, live_view(pool): ...).")
-    return pool_start_method(pool)
+    method = pool_start_method(pool)
+    state = getattr(pool, "_state", "RUN")  # Pool and ThreadPool: "CLOSE", "TERMINATE"
+    if state != "RUN" or getattr(pool, "_shutdown_thread", False) or getattr(
+            pool, "_shutdown", False) is True:  # executors, after shutdown()
+        raise ValueError(f"pool must be running, but this {type(pool).__name__} was "
+                         f"{'closed' if state == 'CLOSE' else 'shut down'}: use live_view(pool) "
+                         "inside the pool's own with block, or start a new pool.")
+    return method
 
 
 def _pool_size(pool: Any) -> int | None:
@@ -200,6 +218,7 @@ def _idle_time(times: Any) -> float:
 
 def usable_cpu_ids(count: int) -> frozenset[int]:
     """The CPUs (0 to ``count - 1``) this process may run on: its affinity mask, or all."""
+    count = whole_number(count, "count", least=1)
     if hasattr(os, "sched_getaffinity"):
         return frozenset(cpu for cpu in os.sched_getaffinity(0) if cpu < count)
     return frozenset(range(count))
@@ -220,6 +239,13 @@ def summary_text(tasks: int, workers: int | None, usable: int, cpus: int,
     ended with an exception (how many tasks finished by then varies from run to run),
     ``<live view: stopped by ZeroDivisionError, 2 workers, 2 of 2 CPUs usable>``.
     """
+    tasks = whole_number(tasks, "tasks")
+    if workers is not None:
+        workers = whole_number(workers, "workers", least=1)
+    cpus = whole_number(cpus, "cpus", least=1)
+    usable = whole_number(usable, "usable", most=cpus)
+    if stopped_by is not None:
+        stopped_by = text(stopped_by, "stopped_by", example="'KeyboardInterrupt'")
     cores = f"{usable} of {_plural(cpus, 'CPU')} usable"
     pool = _plural(workers, "worker") if workers is not None else "a pool"
     if stopped_by:
@@ -239,6 +265,15 @@ def _nice_step(span: float, ticks: int = 5) -> float:
 
 def cores_svg(busy: Sequence[float], usable: frozenset[int], height: int = 150) -> str:
     """One bar per CPU, its height the busy share; usable CPUs blue, the others grey."""
+    busy = list_of(busy, "busy", item=fraction, what="busy shares (from 0 to 1)",
+                   example="[0.5, 1.0]")
+    cpus = list_of(usable, "usable", what="CPU numbers", example="{0, 1}")
+    if not all(is_whole_number(cpu) and cpu >= 0 for cpu in cpus):
+        error = ValueError if all(is_whole_number(cpu) for cpu in cpus) else TypeError
+        raise error(f"usable must hold CPU numbers, whole numbers from 0 such as {{0, 1}}, not "
+                    f"{describe(usable)}.")
+    usable = frozenset(cpus)
+    height = whole_number(height, "height", least=40)
     count = max(1, len(busy))
     bar = max(3.0, min(22.0, 520 / count))
     width, top, base = int(36 + count * bar * 1.3), 16, height - 20
@@ -276,6 +311,10 @@ def _spans(records: Sequence[TaskRecord], origin: float, scale: float,
 
 def tasks_svg(records: Sequence[TaskRecord], now: float, width: int = 560) -> str:
     """The timeline so far: one row per worker, one bar per finished task."""
+    if not (isinstance(records, (list, tuple)) and not records):  # none yet: waiting
+        records = task_records(records)
+    now = number(now, "now", unit="seconds")
+    width = whole_number(width, "width", least=100)
     if not records:
         return (f'<svg width="{width}" height="40" xmlns="http://www.w3.org/2000/svg" '
                 'font-family="sans-serif" font-size="11"><text x="0" y="24" fill="#555">'
@@ -309,6 +348,10 @@ def tasks_svg(records: Sequence[TaskRecord], now: float, width: int = 560) -> st
 
 def panel_html(title: str, cores: str, tasks: str, status: str) -> str:
     """The two panels side by side, a title above and a status line below."""
+    title = text(title, "title", example="'Squares'")
+    status = text(status, "status", example="'2 tasks done'")
+    cores, tasks = text(cores, "cores", example="cores_svg(...)"), text(
+        tasks, "tasks", example="tasks_svg(...)")
     head = f"<b>{html.escape(title)}</b><br>" if title else ""
     return (f'<div style="font-family:sans-serif;font-size:12px">{head}'
             '<div style="display:flex;gap:24px;align-items:flex-start">'
@@ -423,17 +466,13 @@ class LiveView:
 
     def __init__(self, pool: Any, interval: float = DEFAULT_INTERVAL, title: str = "",
                  label: Callable[[Any], str] | None = str, live: bool = True) -> None:
-        from helpers.instruments.validate import function, number
-
         self.method = _check_pool(pool)
         self.pool = pool
         self.interval = number(interval, "interval", least=MIN_INTERVAL, most=MAX_INTERVAL,
                                unit="seconds")
-        if not isinstance(title, str):
-            raise TypeError(f"title must be a str, not {type(title).__name__}.")
-        self.title = title
+        self.title = text(title, "title", example="'Squares'")
         self.label = label if label is None else function(label, "label")
-        self.live = bool(live)
+        self.live = instance(live, "live", bool, "True or False")
         self.workers = _pool_size(pool)
         self.records: list[TaskRecord] = []
         self.cpu_samples: list[CpuSample] = []
@@ -501,7 +540,8 @@ class LiveView:
             raise RuntimeError("a live view watches one block only: make a new one with "
                                "live_view(pool) for the next block.")
         if any(name in vars(self.pool) for name in self._method_names()):
-            raise RuntimeError("this pool already has a live view open: one view per pool.")
+            raise RuntimeError("this pool already has a live view open: use one view per pool, "
+                               "and start the next one after that view's with block.")
         import psutil
 
         self._times0 = self._times = psutil.cpu_times(percpu=True)

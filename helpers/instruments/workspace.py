@@ -34,6 +34,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterable, Iterator
@@ -85,6 +86,10 @@ class NotWritable(WorkspaceError):
     def __init__(self, path: Path, error: OSError, *, create: bool = False) -> None:
         reason = error.strerror or type(error).__name__
         folder = path.parent if create else path if path.is_dir() else path.parent
+        if isinstance(error, IsADirectoryError) or (create and isinstance(error, FileExistsError)):
+            reason = (f"{reason}: a {'file' if create else 'folder'} of that name is in the "
+                      "way; move or rename it")
+            folder = path.parent
         super().__init__(
             f"Cannot {'create' if create else 'write'} {path} ({reason}). Make {folder} "
             "writable for you, or copy the course to a folder you own, then run the "
@@ -96,12 +101,106 @@ class UnknownNotebook(WorkspaceError):
     """A notebook name that matches no course notebook, or several."""
 
 
-class Unreadable(Exception):
+class Unreadable(WorkspaceError):
     """A file that is not a notebook (not JSON, or JSON without cells)."""
 
     def __init__(self, path: Path, reason: str) -> None:
-        super().__init__(f"{path.name}: {reason}")
+        super().__init__(f"{path.name}: {reason}. Check that it is a notebook (an .ipynb file "
+                         "that Jupyter saved), or pass another file.")
         self.path, self.reason = path, reason
+
+
+# --- checking arguments -------------------------------------------------------------------
+# The same messages as helpers/instruments/validate.py (name the parameter, say what it
+# got and what to pass), which this standard-library-only file cannot import.
+
+
+def _describe(value: Any) -> str:
+    """A short description of ``value`` for messages: its repr (cut) and its type."""
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{text} (a {type(value).__name__})"
+
+
+def _text(value: Any, name: str, example: str = "'x = 1'") -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string such as {example}, not {_describe(value)}.")
+    return value
+
+
+def _path(value: Any, name: str) -> Path:
+    """A file or folder path (a ``str`` or ``Path``), whether or not it exists."""
+    if not isinstance(value, (str, os.PathLike)) or not os.fspath(value):
+        raise TypeError(f"{name} must be a path (a str or Path), not {_describe(value)}.")
+    return Path(value)
+
+
+def _folder(value: Any, name: str, *, must_exist: bool = True) -> Path:
+    """The path of a folder: not a file, and (if ``must_exist``) there."""
+    folder = _path(value, name)
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"{name} must be a folder, but {str(folder)!r} is a file: pass the "
+                         "folder itself.")
+    if must_exist and not folder.is_dir():
+        raise FileNotFoundError(f"{name}: there is no folder {str(folder)!r}. Check the path "
+                                "(a relative path starts from the current folder).")
+    return folder
+
+
+def _course_root(value: Any, name: str = "repo_root") -> Path:
+    """The course's own folder: the one that holds ``notebooks/``."""
+    root = _folder(value, name)
+    if not (root / COURSE_FOLDER).is_dir():
+        raise FileNotFoundError(f"{name}: {str(root)!r} has no {COURSE_FOLDER}/ folder, so it is "
+                                f"not the course's folder: pass the folder that holds course.py "
+                                f"and {COURSE_FOLDER}/.")
+    return root
+
+
+def _strings(value: Any, name: str, example: str) -> list[str]:
+    """A list of strings (not a single string)."""
+    if isinstance(value, (str, bytes, dict)) or not isinstance(value, Iterable):
+        raise TypeError(f"{name} must be a list of strings such as {example}, not "
+                        f"{_describe(value)}. Put a single one in a list: [{value!r}].")
+    items = list(value)
+    for i, item in enumerate(items):
+        if not isinstance(item, str):
+            raise TypeError(f"{name}[{i}] must be a string, not {_describe(item)}: pass a list "
+                            f"of strings such as {example}.")
+    return items
+
+
+def _cell(value: Any, name: str = "cell") -> Cell:
+    if not isinstance(value, dict):
+        raise TypeError(f"{name} must be a notebook cell, a dict such as {{'cell_type': 'code', "
+                        f"'source': 'x = 1', 'metadata': {{}}}}, not {_describe(value)}.")
+    return value
+
+
+def _notebook(value: Any, name: str = "nb", *, check_cells: bool = True) -> Notebook:
+    """A notebook as :func:`read_notebook` gives it; with ``check_cells``, each cell's
+    parts that a copy changes are checked too."""
+    if not isinstance(value, dict):
+        raise TypeError(f"{name} must be a notebook as a dict (read_notebook(path) gives one), "
+                        f"not {_describe(value)}.")
+    if not isinstance(value.get("cells"), list):
+        raise ValueError(f"{name} must be a notebook, a dict with a list of cells under "
+                         f"'cells', but {name}['cells'] is {_describe(value.get('cells'))}: pass "
+                         "what read_notebook(path) returns.")
+    for i, cell in enumerate(value["cells"] if check_cells else ()):
+        where = f"{name}['cells'][{i}]"
+        _cell(cell, where)
+        source, metadata = cell.get("source", ""), cell.get("metadata", {})
+        if not isinstance(source, str) and not (
+                isinstance(source, list) and all(isinstance(line, str) for line in source)):
+            raise TypeError(f"{where}['source'] must be a string or a list of strings, not "
+                            f"{_describe(source)}: check that the notebook is one Jupyter saved.")
+        if not isinstance(metadata, dict) or not isinstance(metadata.get("tags", []), list):
+            raise TypeError(f"{where}['metadata'] must be a dict (with a list of 'tags', if "
+                            f"any), not {_describe(metadata)}: check that the notebook is one "
+                            "Jupyter saved.")
+    return value
 
 
 # --- reading and writing ------------------------------------------------------------------
@@ -109,6 +208,10 @@ class Unreadable(Exception):
 
 def read_notebook(path: Path) -> Notebook:
     """A notebook as plain JSON; :class:`Unreadable` if it is not one."""
+    path = _path(path, "path")
+    if not path.exists():
+        raise FileNotFoundError(f"path: there is no file {str(path)!r}. Check the path (a "
+                                "relative path starts from the current folder).")
     try:
         nb = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
@@ -125,6 +228,7 @@ def read_notebook(path: Path) -> Notebook:
 
 def notebook_text(nb: Notebook) -> str:
     """``nb`` as Jupyter writes it: sorted keys, one-space indent, UTF-8, final newline."""
+    nb = _notebook(nb, check_cells=False)
     return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
@@ -133,6 +237,10 @@ def write_file(path: Path, text: str) -> None:
 
     Any failure to write is a :class:`NotWritable`.
     """
+    path, text = _path(path, "path"), _text(text, "text")
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"path: there is no folder {str(path.parent)!r} to write "
+                                f"{path.name!r} in. Create it first, or pick another path.")
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         temporary.write_bytes(text.encode("utf-8"))
@@ -152,6 +260,7 @@ def _remove_quietly(path: Path) -> None:
 
 def make_folder(folder: Path) -> bool:
     """Create ``folder`` if it is missing; True if it was created. :class:`NotWritable`."""
+    folder = _path(folder, "folder")
     if folder.is_dir():
         return False
     try:
@@ -166,57 +275,65 @@ def make_folder(folder: Path) -> bool:
 
 def source_of(cell: Cell) -> str:
     """A cell's source as one string (it may be stored as a list of lines)."""
-    source = cell.get("source", "")
+    source = _cell(cell).get("source", "")
     return "".join(map(str, source)) if isinstance(source, list) else str(source)
 
 
 def as_lines(text: str) -> list[str]:
     """``text`` as Jupyter stores a source: a list of lines, each but the last with ``\\n``."""
-    return text.splitlines(keepends=True)
+    return _text(text, "text").splitlines(keepends=True)
 
 
 def nbgrader_meta(cell: Cell) -> dict[str, Any]:
     """The cell's nbgrader metadata, or an empty dict."""
-    meta = cell.get("metadata", {}).get("nbgrader", {})
+    metadata = _cell(cell).get("metadata", {})
+    meta = metadata.get("nbgrader", {}) if isinstance(metadata, dict) else {}
     return meta if isinstance(meta, dict) else {}
 
 
 def is_answer(cell: Cell) -> bool:
     """An exercise's answer cell: an nbgrader solution code cell."""
-    return cell.get("cell_type") == "code" and bool(nbgrader_meta(cell).get("solution"))
+    return _cell(cell).get("cell_type") == "code" and bool(nbgrader_meta(cell).get("solution"))
 
 
 def is_check(cell: Cell) -> bool:
     """An exercise's check cell: an nbgrader grade code cell."""
-    return cell.get("cell_type") == "code" and bool(nbgrader_meta(cell).get("grade"))
+    return _cell(cell).get("cell_type") == "code" and bool(nbgrader_meta(cell).get("grade"))
 
 
-def _regions(source: str, begin: str, end: str) -> Iterator[tuple[str, bool]]:
+def _regions(source: str, begin: str, end: str, name: str = "source",
+             ) -> Iterator[tuple[str, bool]]:
     """Each line of ``source`` (marker lines included) and whether it is inside a region.
 
     Markers are found as nbgrader finds them: anywhere in a line. A nested or unclosed
-    region raises :class:`ValueError`.
+    region raises :class:`ValueError` (its message calls ``source`` ``name``).
     """
-    inside = False
-    for line in source.split("\n"):
+    inside, opened = False, (0, "")
+    for number, line in enumerate(_text(source, name).split("\n"), 1):
         if begin in line:
             if inside:
-                raise ValueError(f"a second {begin!r} before {end!r}")
-            inside = True
+                raise ValueError(f"{name} has a second {begin!r} on line {number} "
+                                 f"({line.strip()!r}) before {end!r} closes the one on line "
+                                 f"{opened[0]}: close that one first with a ### {end} line.")
+            inside, opened = True, (number, line.strip())
             yield line, True
         elif end in line:
             if not inside:
-                raise ValueError(f"{end!r} without {begin!r}")
+                raise ValueError(f"{name} has {end!r} on line {number} ({line.strip()!r}) with "
+                                 f"no {begin!r} before it: add a ### {begin} line above, or "
+                                 "remove this one.")
             inside = False
             yield line, True
         else:
             yield line, inside
     if inside:
-        raise ValueError(f"{begin!r} without {end!r}")
+        raise ValueError(f"{name} has {begin!r} on line {opened[0]} ({opened[1]!r}) but no "
+                         f"{end!r} after it: add a ### {end} line where the region ends.")
 
 
 def solution_text(source: str) -> str:
     """The lines between the solution markers (markers left out)."""
+    source = _text(source, "source")
     return "\n".join(line for line, inside in _regions(source, BEGIN_SOLUTION, END_SOLUTION)
                      if inside and BEGIN_SOLUTION not in line and END_SOLUTION not in line)
 
@@ -229,6 +346,9 @@ def stub_source(source: str, stub: str | None = None) -> str:
     region becomes ``stub``, indented like its BEGIN line (tools/classroom.py passes
     :data:`NBGRADER_CODE_STUB`). A cell without markers is all solution, as for nbgrader.
     """
+    source = _text(source, "source")
+    if stub is not None:
+        stub = _text(stub, "stub", example=repr(NBGRADER_CODE_STUB))
     if BEGIN_SOLUTION not in source and END_SOLUTION not in source:
         return stub or ""
     kept = []
@@ -243,6 +363,7 @@ def stub_source(source: str, stub: str | None = None) -> str:
 
 def without_hidden_tests(source: str) -> str:
     """A check cell's source without nbgrader's hidden tests (the course has none yet)."""
+    source = _text(source, "source")
     if BEGIN_HIDDEN not in source:
         return source
     return "\n".join(line for line, inside in _regions(source, BEGIN_HIDDEN, END_HIDDEN)
@@ -251,6 +372,7 @@ def without_hidden_tests(source: str) -> str:
 
 def solved_source(source: str) -> str:
     """The answer cell as we would write it: placeholders and markers left out."""
+    source = _text(source, "source")
     lines = [line for line, inside in _regions(source, BEGIN_SOLUTION, END_SOLUTION)
              if (inside and BEGIN_SOLUTION not in line and END_SOLUTION not in line)
              or (not inside and not PLACEHOLDER.match(line))]
@@ -279,11 +401,22 @@ def _cell_id(base: str, taken: set[str]) -> str:
 
 def solution_cell(answer: Cell, nb: Notebook, taken: set[str]) -> Cell:
     """The markdown cell that follows an answer cell in a copy."""
+    if not is_answer(answer):
+        raise ValueError(f"answer must be an answer cell (a code cell whose metadata has "
+                         f"nbgrader.solution true), not {_describe(answer)}: pass a cell for "
+                         "which is_answer(cell) is True.")
+    if not isinstance(nb, dict):
+        raise TypeError(f"nb must be the notebook as a dict (read_notebook(path) gives one), "
+                        f"not {_describe(nb)}.")
+    if not isinstance(taken, set):
+        raise TypeError(f"taken must be a set of the cell ids already used in nb, such as "
+                        f"set(), not {_describe(taken)}.")
     cell: Cell = {"cell_type": "markdown",
                   "metadata": {"editable": False, "tags": ["our-solution"]},
                   "source": as_lines(solution_markdown(source_of(answer)))}
-    if (nb.get("nbformat"), nb.get("nbformat_minor", 0)) >= (4, 5):
-        cell["id"] = _cell_id(nbgrader_meta(answer).get("grade_id", "answer"), taken)
+    version = (nb.get("nbformat"), nb.get("nbformat_minor", 0))
+    if all(isinstance(part, int) for part in version) and version >= (4, 5):
+        cell["id"] = _cell_id(str(nbgrader_meta(answer).get("grade_id", "answer")), taken)
     return cell
 
 
@@ -320,7 +453,7 @@ def _check_in_copy(cell: Cell) -> None:
 
 def rewrite_prose(text: str) -> str:
     """Course prose about the collapsed solution, made true for a copy."""
-    return SOLUTION_PROSE.sub(SOLUTION_PROSE_IN_COPY, text)
+    return SOLUTION_PROSE.sub(SOLUTION_PROSE_IN_COPY, _text(text, "text"))
 
 
 def student_copy(nb: Notebook) -> Notebook:
@@ -332,8 +465,16 @@ def student_copy(nb: Notebook) -> Notebook:
     (``workspace-clear-output`` cells lose theirs). Markdown that points at the
     collapsed solution is reworded.
     """
-    nb = copy.deepcopy(nb)
-    taken = {cell["id"] for cell in nb["cells"] if "id" in cell}
+    nb = copy.deepcopy(_notebook(nb))
+    for i, cell in enumerate(nb["cells"]):  # unbalanced markers: say which cell, up front
+        where = f"nb['cells'][{i}]['source']"
+        if is_answer(cell):
+            for _ in _regions(source_of(cell), BEGIN_SOLUTION, END_SOLUTION, where):
+                pass
+        elif is_check(cell):
+            for _ in _regions(source_of(cell), BEGIN_HIDDEN, END_HIDDEN, where):
+                pass
+    taken = {str(cell["id"]) for cell in nb["cells"] if "id" in cell}
     cells: list[Cell] = []
     for cell in nb["cells"]:
         cells.append(cell)
@@ -357,12 +498,16 @@ def content_digest(nb: Notebook) -> str:
     JupyterLab filling in the kernel's version, does not make it "changed".
     """
     typed = [[cell.get("cell_type"), source_of(cell)] if isinstance(cell, dict) else repr(cell)
-             for cell in nb.get("cells", [])]
+             for cell in _notebook(nb, check_cells=False)["cells"]]
     return hashlib.sha256(json.dumps(typed, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 def file_digest(path: Path) -> str:
     """The SHA-256 of a file's bytes."""
+    path = _path(path, "path")
+    if not path.is_file():
+        raise FileNotFoundError(f"path: there is no file {str(path)!r}. Check the path (a "
+                                "relative path starts from the current folder).")
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -371,18 +516,18 @@ def file_digest(path: Path) -> str:
 
 def course_notebooks(repo_root: Path) -> list[Path]:
     """The course's notebooks, in order: ``notebooks/NN_name.ipynb``."""
-    folder = Path(repo_root) / COURSE_FOLDER
+    folder = _course_root(repo_root) / COURSE_FOLDER
     return sorted(p for p in folder.glob("*.ipynb") if NOTEBOOK_NAME.match(p.name))
 
 
 def workspace_folder(repo_root: Path) -> Path:
     """``workspace/`` at the repository's root."""
-    return Path(repo_root) / WORKSPACE_FOLDER
+    return _path(repo_root, "repo_root") / WORKSPACE_FOLDER
 
 
 def read_manifest(folder: Path) -> tuple[dict[str, dict[str, Any]], str | None]:
     """The manifest's records by notebook name, and a problem with it (or None)."""
-    path = folder / MANIFEST
+    path = _folder(folder, "folder", must_exist=False) / MANIFEST
     if not path.exists():
         return {}, None
     try:
@@ -397,6 +542,11 @@ def read_manifest(folder: Path) -> tuple[dict[str, dict[str, Any]], str | None]:
 
 def write_manifest(folder: Path, records: dict[str, dict[str, Any]]) -> None:
     """Write ``workspace/.course.json``."""
+    folder = _folder(folder, "folder")
+    if not isinstance(records, dict) or not all(
+            isinstance(name, str) and isinstance(record, dict) for name, record in records.items()):
+        raise TypeError(f"records must be a dict from notebook file names to their records "
+                        f"(dicts), as read_manifest(folder)[0] gives, not {_describe(records)}.")
     manifest = {
         "about": "Written by course.py: the course version each copy in this folder was made "
                  "from. Deleting it loses no work: copies that differ from the course are "
@@ -459,14 +609,31 @@ def _names(names: Iterable[str]) -> str:
 
 def backup_name(name: str, when: datetime.datetime) -> str:
     """``05_full_example.before-reset-2026-12-02T1012.ipynb`` for ``05_full_example.ipynb``."""
+    name, when = _file_name(name, "name"), _when(when, "when")
     return f"{Path(name).stem}.before-reset-{when:%Y-%m-%dT%H%M}.ipynb"
 
 
 def outdated_line(name: str) -> str:
     """What to tell a learner whose changed copy has a newer course version."""
+    name = _file_name(name, "name")
     return (f"{name} has a newer course version: run `python3 course.py reset {name[:2]}` "
             f"to take it (your copy is kept beside it, as "
             f"{Path(name).stem}.before-reset-<date and time>.ipynb).")
+
+
+def _file_name(value: Any, name: str) -> str:
+    """A notebook's file name, such as ``05_full_example.ipynb``."""
+    if not _text(value, name, example="'05_full_example.ipynb'").strip():
+        raise ValueError(f"{name} must be a notebook's file name such as "
+                         f"'05_full_example.ipynb', not {value!r}.")
+    return value
+
+
+def _when(value: Any, name: str) -> datetime.datetime:
+    if not isinstance(value, datetime.datetime):
+        raise TypeError(f"{name} must be a datetime.datetime, such as datetime.datetime.now(), "
+                        f"not {_describe(value)}.")
+    return value
 
 
 def _sync_one(course: Path, folder: Path, records: dict[str, dict[str, Any]],
@@ -475,7 +642,10 @@ def _sync_one(course: Path, folder: Path, records: dict[str, dict[str, Any]],
     name, target = course.name, folder / course.name
     try:
         fresh = student_copy(read_notebook(course))
-    except (Unreadable, ValueError) as error:
+    except Unreadable as error:
+        report.problems.append(f"the course notebook {course}: {error.path.name}: {error.reason}")
+        return
+    except ValueError as error:
         report.problems.append(f"the course notebook {course}: {error}")
         return
     record = records.get(name)
@@ -488,8 +658,9 @@ def _sync_one(course: Path, folder: Path, records: dict[str, dict[str, Any]],
     try:
         current = content_digest(read_notebook(target))
     except Unreadable as error:
-        report.problems.append(f"{error}. Left as it is; `python3 course.py reset "
-                               f"{name[:2]}` gives a fresh copy and keeps this file beside it.")
+        report.problems.append(f"{error.path.name}: {error.reason}. Left as it is; `python3 "
+                               f"course.py reset {name[:2]}` gives a fresh copy and keeps this "
+                               "file beside it.")
         return
     fresh_digest = content_digest(fresh)
     if record is None:
@@ -514,6 +685,7 @@ def sync(repo_root: Path) -> Report:
     Unreadable copies are reported and skipped. :class:`NotWritable` if the folder or a
     file in it cannot be written.
     """
+    repo_root = _course_root(repo_root)
     folder = workspace_folder(repo_root)
     report = Report(folder=folder, created=make_folder(folder))
     records, problem = read_manifest(folder)
@@ -537,6 +709,9 @@ def sync(repo_root: Path) -> Report:
 def find_course_notebook(repo_root: Path, which: str) -> Path:
     """The course notebook named by ``05``, ``05_full_example`` or a file name or path."""
     courses = course_notebooks(repo_root)
+    if not isinstance(which, (str, os.PathLike)):
+        raise TypeError(f"which must name a course notebook: a string such as '05' or "
+                        f"'05_full_example', not {_describe(which)}.")
     wanted = Path(which).name
     matches = [p for p in courses if p.name == wanted or p.stem == wanted]
     matches = matches or [p for p in courses if p.name.startswith(wanted)]
@@ -564,7 +739,10 @@ class ResetResult:
 
 def _keep_aside(target: Path, when: datetime.datetime) -> Path:
     """Copy ``target`` to a backup name that is not taken yet; the backup's path."""
-    data = target.read_bytes()
+    try:
+        data = target.read_bytes()
+    except OSError as error:  # a folder in the way, or a file we may not read
+        raise NotWritable(target, error) from error
     first = target.with_name(backup_name(target.name, when))
     for number in range(1, 1000):
         candidate = first if number == 1 else first.with_name(
@@ -583,6 +761,8 @@ def _keep_aside(target: Path, when: datetime.datetime) -> Path:
 def reset(repo_root: Path, which: str, now: datetime.datetime | None = None) -> ResetResult:
     """A fresh copy of one notebook; the learner's copy is kept beside it, never overwritten."""
     course = find_course_notebook(repo_root, which)
+    if now is not None:
+        _when(now, "now")
     folder = workspace_folder(repo_root)
     make_folder(folder)
     records, _ = read_manifest(folder)
@@ -611,29 +791,41 @@ class NotebookProgress:
 
 def output_text(output: dict[str, Any]) -> str:
     """The text of one stored output (stream, or a result's text/plain)."""
+    if not isinstance(output, dict):
+        raise TypeError(f"output must be one of a code cell's outputs, a dict such as "
+                        f"{{'output_type': 'stream', 'text': 'Correct!'}}, not "
+                        f"{_describe(output)}.")
     if output.get("output_type") == "stream":
         text = output.get("text", "")
     else:
-        text = output.get("data", {}).get("text/plain", "")
+        data = output.get("data", {})
+        text = data.get("text/plain", "") if isinstance(data, dict) else ""
     return "".join(text) if isinstance(text, list) else str(text)
 
 
 def notebook_progress(path: Path) -> NotebookProgress:
     """Count the check cells of a saved notebook, and those whose output says Correct!."""
+    path = _path(path, "path")
     try:
         nb = read_notebook(path)
     except Unreadable as error:
         return NotebookProgress(path.name, problem=error.reason)
     checks = [cell for cell in nb["cells"] if isinstance(cell, dict) and is_check(cell)]
-    solved = sum(any(CORRECT in output_text(o) for o in cell.get("outputs", [])
-                     if isinstance(o, dict)) for cell in checks)
+    solved = sum(any(CORRECT in output_text(o) for o in _outputs(cell) if isinstance(o, dict))
+                 for cell in checks)
     holds = any(is_answer(cell) and BEGIN_SOLUTION in source_of(cell)
                 for cell in nb["cells"] if isinstance(cell, dict))
     return NotebookProgress(path.name, len(checks), solved, holds)
 
 
+def _outputs(cell: Cell) -> list[Any]:
+    outputs = cell.get("outputs", [])
+    return outputs if isinstance(outputs, list) else []
+
+
 def progress_names(folder: Path) -> list[str]:
     """The notebooks to count: the course's, by the manifest, or else every NN_name.ipynb."""
+    folder = _folder(folder, "folder")
     records, problem = read_manifest(folder)
     if records and not problem:
         return sorted(name for name, record in records.items()
@@ -643,13 +835,31 @@ def progress_names(folder: Path) -> list[str]:
 
 def progress(folder: Path, names: Iterable[str] | None = None) -> list[NotebookProgress]:
     """Each saved notebook's exercises and solved checks. Reads JSON only; runs nothing."""
-    folder = Path(folder)
-    chosen = progress_names(folder) if names is None else list(names)
+    folder = _folder(folder, "folder")
+    chosen = progress_names(folder) if names is None else _strings(
+        names, "names", example="['05_full_example.ipynb']")
+    for i, name in enumerate(chosen if names is not None else ()):
+        if not name or not (folder / name).is_file():
+            known = ", ".join(progress_names(folder)) or "none: it holds no course notebooks"
+            raise FileNotFoundError(f"names[{i}]: there is no notebook {name!r} in "
+                                    f"{str(folder)!r}: name one of those there ({known}).")
     return [notebook_progress(folder / name) for name in chosen]
 
 
 def format_progress(rows: list[NotebookProgress]) -> str:
     """A short text: the total, a table per notebook, and any notebook that was skipped."""
+    if isinstance(rows, NotebookProgress):
+        raise TypeError("rows must be a list of NotebookProgress rows, not a single one: pass "
+                        "[row], or the whole list that progress(folder) returns.")
+    if isinstance(rows, (str, bytes, dict)) or not isinstance(rows, Iterable):
+        raise TypeError(f"rows must be a list of NotebookProgress rows, as progress(folder) "
+                        f"returns, not {_describe(rows)}.")
+    rows = list(rows)
+    for i, row in enumerate(rows):
+        if not all(hasattr(row, part) for part in ("name", "exercises", "solved",
+                                                   "holds_solutions", "problem")):
+            raise TypeError(f"rows[{i}] must be a NotebookProgress, one of the rows that "
+                            f"progress(folder) returns, not {_describe(row)}.")
     counted = [row for row in rows if row.problem is None and row.exercises]
     total, solved = sum(r.exercises for r in counted), sum(r.solved for r in counted)
     if counted and all(row.holds_solutions for row in counted):
@@ -671,7 +881,7 @@ def show_progress(folder: Path | str | None = None) -> None:
     For ``00_start_here``: deterministic, so the course's own (solved) notebooks give the
     same line every time nbval runs it.
     """
-    print(format_progress(progress(Path(folder) if folder is not None else Path.cwd())))
+    print(format_progress(progress(folder if folder is not None else Path.cwd())))
 
 
 # --- JupyterLab ---------------------------------------------------------------------------
@@ -689,6 +899,9 @@ def lab_command(python: Path | str, folder: Path, extra: list[str]) -> list[str]
     The start notebook is the server's default URL, so the address that JupyterLab prints
     (for a browser it cannot open itself, as in a container) opens it too.
     """
+    _path(python, "python")
+    folder = _folder(folder, "folder")
+    extra = _strings(extra, "extra", example="['--port=8889']")
     command = [str(python), "-m", "jupyter", "lab", f"--ServerApp.root_dir={folder}"]
     if (folder / START).exists():
         command.append(f"--LabApp.default_url=/lab/tree/{START}")
@@ -699,6 +912,12 @@ def lab_command(python: Path | str, folder: Path, extra: list[str]) -> list[str]
 
 def lab(repo_root: Path, python: Path | str, extra: list[str]) -> int:
     """Sync the workspace, print what changed, then run JupyterLab there."""
+    _course_root(repo_root)
+    if shutil.which(str(_path(python, "python"))) is None:
+        raise FileNotFoundError(f"python: there is no Python to run at {str(python)!r}: pass "
+                                "the path of the course's Python, such as .venv/bin/python "
+                                "(python3 course.py lab sets it up).")
+    _strings(extra, "extra", example="['--port=8889']")
     report = sync(repo_root)
     for line in report.lines():
         print(line)
@@ -738,10 +957,17 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str], python: Path | str | None = None) -> int:
     """Run ``sync``, ``lab``, ``reset NN`` or ``progress``; 1 with a one-line message on a
     problem the learner can fix (folder not writable, unknown notebook)."""
+    argv = _strings(argv, "argv", example="['progress']")
+    if python is not None:
+        _path(python, "python")
     args, extra = _parser().parse_known_args(argv)
     if extra and args.command != "lab":
         _parser().error(f"unrecognised arguments: {' '.join(extra)}")
-    root = (args.root or default_root()).resolve()
+    try:
+        root = _course_root((args.root or default_root()).resolve(), "--root")
+    except (FileNotFoundError, ValueError) as error:
+        print(error, file=sys.stderr)
+        return 1
     try:
         if args.command == "lab":
             return lab(root, python or sys.executable, extra)

@@ -41,7 +41,8 @@ class Kernel:
     def run(self, code: str, interrupt_after: float | None = None) -> dict[str, Any]:
         """Run ``code``; interrupt the kernel after ``interrupt_after`` seconds of running.
         Returns ``{"status", "ename", "output"}`` once the kernel is idle again."""
-        msg_id = self.client.execute(textwrap.dedent(code))
+        # stop_on_error=False: an interrupt must not make the kernel abort the next request.
+        msg_id = self.client.execute(textwrap.dedent(code), stop_on_error=False)
         started = None
         interrupted = False
         result: dict[str, Any] = {"status": None, "ename": None, "output": ""}

@@ -499,7 +499,8 @@ def test_in_a_kernel_the_widget_is_replaced_by_the_picture_and_a_count_line(kern
 def test_interrupting_the_kernel_leaves_no_thread_folder_or_process(kernel, method):
     manager, client = kernel
     assert _run(client, KERNEL_SETUP)[0]["status"] == "ok"
-    msg_id = client.execute(LONG_RUN.format(method=method))
+    # stop_on_error=False: the interrupt must not make the kernel abort the next request.
+    msg_id = client.execute(LONG_RUN.format(method=method), stop_on_error=False)
     _wait_for_text(client, "running")  # the view is on, and some tasks have finished
     time.sleep(0.5)
     manager.interrupt_kernel()
