@@ -10,12 +10,27 @@ from helpers.instruments.pools import ensure_sendable
 from helpers.instruments.validate import list_of, seconds
 
 
-class NotYet(AssertionError):
+class CheckFailed(AssertionError):
+    """A check that did not pass. nbgrader scores a check cell by whether it raises, so this
+    is an ``AssertionError``; in a notebook it shows as one line, not a traceback into the
+    course's code (IPython calls ``_render_traceback_``)."""
+
+    pointer = "see the message above"
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"\x1b[31m{type(self).__name__}\x1b[0m: {self.pointer}."]
+
+
+class NotYet(CheckFailed):
     """The answer is wrong. The message says what to look at next."""
 
+    pointer = "not yet right: see the hint above"
 
-class NotAttempted(AssertionError):
+
+class NotAttempted(CheckFailed):
     """The answer is still the placeholder ``...``."""
+
+    pointer = "nothing to check yet: see the message above"
 
 
 def require_attempt(answer: Any, what: str) -> None:

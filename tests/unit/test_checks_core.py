@@ -91,3 +91,14 @@ def test_check_choice(capsys):
         check_choice("c", "b", hints, "")
     with pytest.raises(NotYet, match="one of the strings"):
         check_choice(2, "b", hints, "")
+
+
+def test_a_failed_check_shows_as_one_line_in_a_notebook():
+    """IPython shows _render_traceback_'s lines instead of a traceback into helpers/."""
+    from helpers.checks.core import NotAttempted, NotYet
+
+    for error, words in ((NotYet("Not yet. x"), "see the hint above"),
+                         (NotAttempted("Not attempted yet: x"), "nothing to check yet")):
+        lines = error._render_traceback_()
+        assert len(lines) == 1 and type(error).__name__ in lines[0] and words in lines[0]
+        assert isinstance(error, AssertionError)  # what nbgrader scores
