@@ -161,8 +161,9 @@ def _course_root(value: Any, name: str = "repo_root") -> Path:
 def _strings(value: Any, name: str, example: str) -> list[str]:
     """A list of strings (not a single string)."""
     if isinstance(value, (str, bytes, dict)) or not isinstance(value, Iterable):
+        hint = f" Put a single one in a list: [{value!r}]." if isinstance(value, str) else ""
         raise TypeError(f"{name} must be a list of strings such as {example}, not "
-                        f"{_describe(value)}. Put a single one in a list: [{value!r}].")
+                        f"{_describe(value)}.{hint}")
     items = list(value)
     for i, item in enumerate(items):
         if not isinstance(item, str):
@@ -314,7 +315,7 @@ def _regions(source: str, begin: str, end: str, name: str = "source",
             if inside:
                 raise ValueError(f"{name} has a second {begin!r} on line {number} "
                                  f"({line.strip()!r}) before {end!r} closes the one on line "
-                                 f"{opened[0]}: close that one first with a ### {end} line.")
+                                 f"{opened[0]}: add a ### {end} line to close that one first.")
             inside, opened = True, (number, line.strip())
             yield line, True
         elif end in line:
@@ -401,13 +402,11 @@ def _cell_id(base: str, taken: set[str]) -> str:
 
 def solution_cell(answer: Cell, nb: Notebook, taken: set[str]) -> Cell:
     """The markdown cell that follows an answer cell in a copy."""
-    if not is_answer(answer):
+    if not is_answer(_cell(answer, "answer")):
         raise ValueError(f"answer must be an answer cell (a code cell whose metadata has "
                          f"nbgrader.solution true), not {_describe(answer)}: pass a cell for "
                          "which is_answer(cell) is True.")
-    if not isinstance(nb, dict):
-        raise TypeError(f"nb must be the notebook as a dict (read_notebook(path) gives one), "
-                        f"not {_describe(nb)}.")
+    _notebook(nb, check_cells=False)
     if not isinstance(taken, set):
         raise TypeError(f"taken must be a set of the cell ids already used in nb, such as "
                         f"set(), not {_describe(taken)}.")
@@ -505,6 +504,9 @@ def content_digest(nb: Notebook) -> str:
 def file_digest(path: Path) -> str:
     """The SHA-256 of a file's bytes."""
     path = _path(path, "path")
+    if path.is_dir():
+        raise ValueError(f"path must be a file, but {str(path)!r} is a folder: add the file's "
+                         "name.")
     if not path.is_file():
         raise FileNotFoundError(f"path: there is no file {str(path)!r}. Check the path (a "
                                 "relative path starts from the current folder).")
@@ -718,7 +720,8 @@ def find_course_notebook(repo_root: Path, which: str) -> Path:
     if len(matches) != 1:
         known = ", ".join(p.stem for p in courses)
         raise UnknownNotebook(f"{'No' if not matches else 'More than one'} course notebook "
-                              f"matches {which!r}: name one of {known}.")
+                              f"matches {which!r}: name one of {known} (or give just its "
+                              "number, such as 05).")
     return matches[0]
 
 
@@ -842,7 +845,7 @@ def progress(folder: Path, names: Iterable[str] | None = None) -> list[NotebookP
         if not name or not (folder / name).is_file():
             known = ", ".join(progress_names(folder)) or "none: it holds no course notebooks"
             raise FileNotFoundError(f"names[{i}]: there is no notebook {name!r} in "
-                                    f"{str(folder)!r}: name one of those there ({known}).")
+                                    f"{str(folder)!r}: pass one of those there ({known}).")
     return [notebook_progress(folder / name) for name in chosen]
 
 

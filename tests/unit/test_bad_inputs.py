@@ -1,7 +1,7 @@
 """Issue 14's cases, one test each: a learner's mistake gets a clear message, at once,
 and nothing is left running or changed for good.
 
-``python -m tools.bad_inputs`` tries ~1300 bad inputs against every public callable;
+``python -m tools.bad_inputs`` tries ~1700 bad inputs against every public callable;
 these tests hold the cases the issue lists, and the harness's own classification rules.
 """
 
@@ -503,6 +503,128 @@ def test_workers_refuse_to_end_the_kernel(tmp_path):
     assert not (tmp_path / "died").exists()
 
 
+# --- The live view and the learner's workspace ---------------------------------------------------
+
+
+def test_live_view_refuses_a_pool_that_no_longer_runs():
+    from concurrent.futures import ThreadPoolExecutor
+    from multiprocessing.pool import ThreadPool
+
+    from helpers.instruments.live import live_view
+
+    pool = ThreadPool(1)
+    pool.close()
+    pool.join()
+    at_once(lambda: live_view(pool), ValueError, "closed: use live_view")
+    executor = ThreadPoolExecutor(1)
+    executor.shutdown()
+    at_once(lambda: live_view(executor), ValueError, "shut down")
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda lv, pool: lv.live_view(pool, live="no"), TypeError, "live must be True or False"),
+    (lambda lv, pool: lv.live_view(pool, title=None), TypeError, "title"),
+    (lambda lv, pool: lv.usable_cpu_ids(0), ValueError, "count"),
+    (lambda lv, pool: lv.summary_text(8, 2, 3, 2), ValueError, "usable"),
+    (lambda lv, pool: lv.cores_svg([1.5], {0}), ValueError, r"busy\[0\]"),
+    (lambda lv, pool: lv.cores_svg([0.5], {-1}), ValueError, r"usable must hold CPU numbers"),
+    (lambda lv, pool: lv.tasks_svg(None, 1.0), TypeError, "records"),
+    (lambda lv, pool: lv.panel_html("t", None, "", ""), TypeError, "cores"),
+])
+def test_live_view_arguments_are_checked(call, error, words):
+    from multiprocessing.pool import ThreadPool
+
+    from helpers.instruments import live
+
+    with ThreadPool(1) as pool:
+        at_once(lambda: call(live, pool), error, words, leftovers=False)
+    assert live.tasks_svg([], 0.0).startswith("<svg")  # no task yet: waiting, not an error
+
+
+def test_live_view_refuses_a_notebook_function_before_sending_it(notebook_function):
+    from helpers.instruments.live import live_view
+
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        with pytest.raises(TypeError, match="%%writefile"), live_view(pool) as view:
+            pool.map(notebook_function, [1, 2])
+        assert view.stopped_by == "TypeError" and not view.records
+    assert not wait_for_no_leftovers(timeout=5)
+
+
+@pytest.fixture
+def course_copy(tmp_path):
+    """A repository root holding a copy of the course's notebooks (never the real ones)."""
+    import shutil
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    shutil.copytree(root / "notebooks", tmp_path / "repo" / "notebooks",
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "results"))
+    return tmp_path / "repo"
+
+
+def test_workspace_needs_the_course_folder_and_creates_nothing_elsewhere(tmp_path, capsys):
+    from helpers.instruments import workspace as ws
+
+    typo = tmp_path / "typo"
+    at_once(lambda: ws.sync(typo), FileNotFoundError, "repo_root: there is no folder")
+    at_once(lambda: ws.sync(tmp_path), FileNotFoundError, "has no notebooks/ folder")
+    at_once(lambda: ws.sync(3), TypeError, "repo_root must be a path")
+    at_once(lambda: ws.reset(str(tmp_path), "05"), FileNotFoundError, "repo_root")
+    assert not typo.exists() and not (tmp_path / "workspace").exists()
+    assert ws.main(["--root", str(typo), "sync"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("--root: there is no folder") and len(err.splitlines()) == 1
+    at_once(lambda: ws.main("sync"), TypeError, r"\['sync'\]")
+
+
+def test_workspace_names_the_cell_of_a_malformed_notebook(course_copy):
+    from helpers.instruments import workspace as ws
+
+    nb = ws.read_notebook(course_copy / "notebooks" / "05_full_example.ipynb")
+    index, answer = next((i, c) for i, c in enumerate(nb["cells"]) if ws.is_answer(c))
+    answer["source"] = "n = ...\n### BEGIN SOLUTION\nn = 4\n"
+    at_once(lambda: ws.student_copy(nb), ValueError,
+            rf"nb\['cells'\]\[{index}\]\['source'\] has 'BEGIN SOLUTION' on line 2")
+    answer["source"] = None
+    at_once(lambda: ws.student_copy(nb), TypeError, rf"nb\['cells'\]\[{index}\]\['source'\]")
+    at_once(lambda: ws.student_copy({"cells": [3]}), TypeError, r"nb\['cells'\]\[0\]")
+    at_once(lambda: ws.student_copy("05_full_example.ipynb"), TypeError, "read_notebook")
+    at_once(lambda: ws.stub_source(None), TypeError, "source must be a string")
+    at_once(lambda: ws.solution_cell(nb["cells"][0], nb, set()), ValueError,
+            "answer must be an answer cell")
+
+
+def test_workspace_files_missing_invalid_or_in_the_way(course_copy):
+    from helpers.instruments import workspace as ws
+
+    at_once(lambda: ws.read_notebook(None), TypeError, "path must be a path")
+    at_once(lambda: ws.read_notebook(course_copy / "nope.ipynb"), FileNotFoundError,
+            "path: there is no file")
+    broken = course_copy / "broken.ipynb"
+    broken.write_text('{"cells": [', encoding="utf-8")
+    at_once(lambda: ws.read_notebook(broken), ws.Unreadable, "not valid JSON.*Check that")
+    assert ws.notebook_progress(broken).problem.startswith("not valid JSON")
+    (course_copy / "workspace").write_text("a file in the way")
+    error = at_once(lambda: ws.sync(course_copy), ws.NotWritable, "in the way; move or rename")
+    assert f"Make {course_copy} writable" in str(error)
+
+
+def test_progress_refuses_unknown_names_and_missing_folders(course_copy, tmp_path):
+    from helpers.instruments import workspace as ws
+
+    folder = ws.sync(course_copy).folder
+    at_once(lambda: ws.progress(folder, ["99_nope.ipynb"]), FileNotFoundError,
+            r"names\[0\]: there is no notebook '99_nope.ipynb'.*05_full_example.ipynb")
+    at_once(lambda: ws.progress(folder, "05_full_example.ipynb"), TypeError,
+            r"Put a single one in a list")
+    at_once(lambda: ws.show_progress(tmp_path / "missing"), FileNotFoundError,
+            "folder: there is no folder")
+    at_once(lambda: ws.format_progress(ws.progress(folder)[0]), TypeError, "not a single one")
+    at_once(lambda: ws.reset(course_copy, "99"), ws.UnknownNotebook,
+            "name one of 00_start_here.*give just its number")
+
+
 # --- The harness's own rules ----------------------------------------------------------------------
 
 
@@ -544,3 +666,6 @@ def test_harness_covers_every_public_callable():
     assert not missing, f"give these a spec in tools/bad_inputs.py: {missing}"
     assert set(broken) <= set(bad_inputs.NOT_TRIED), broken
     assert len(bad_inputs.cases()) > 700
+    tried = {s.target.split(":")[0] for s in bad_inputs.SPECS}
+    assert {"helpers.instruments.live", "helpers.instruments.workspace"} <= tried
+    assert not bad_inputs.NOT_TRIED, "every module of helpers is tried"
