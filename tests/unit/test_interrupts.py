@@ -2,17 +2,21 @@
 
 A real ipykernel, started with jupyter_client as JupyterLab starts it (its default start
 method set by ``tools.kernels``), runs a cell that calls a helper on a long workload.
-About a second in, the test interrupts the kernel, waits for it to be idle again, and
-checks that the cell ended with ``KeyboardInterrupt`` and that the kernel has no child
-process left (the resource tracker and the forkserver excepted).
+With the imports done, about a second into the call the test interrupts the kernel, waits
+for it to be idle again, and checks that the cell ended with ``KeyboardInterrupt`` and
+that the kernel has no child process left (the resource tracker and the forkserver
+excepted). If it never becomes idle, the failure shows every thread's stack.
 """
 
 from __future__ import annotations
 
+import contextlib
 import queue
+import signal
 import textwrap
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -31,8 +35,8 @@ REPLY_TIMEOUT = 120.0
 class Kernel:
     """A started kernel and a blocking client, with just what these tests need."""
 
-    def __init__(self, manager: Any, client: Any) -> None:
-        self.manager, self.client = manager, client
+    def __init__(self, manager: Any, client: Any, stacks: Path) -> None:
+        self.manager, self.client, self.stacks = manager, client, stacks
 
     @property
     def pid(self) -> int:
@@ -71,11 +75,26 @@ class Kernel:
                     if reply["parent_header"].get("msg_id") == msg_id:
                         result["status"] = reply["content"]["status"]
                         return result
-        raise TimeoutError(f"the kernel did not become idle within {REPLY_TIMEOUT:g} s")
+        raise TimeoutError(f"the kernel did not become idle within {REPLY_TIMEOUT:g} s; "
+                           f"what it and its children were doing:\n{self.dump_stacks()}")
+
+    def dump_stacks(self) -> str:
+        """The Python stacks of every thread of the kernel and of its children (faulthandler,
+        registered on SIGUSR1 when the kernel started; children inherit it under fork)."""
+        import psutil
+
+        kernel = psutil.Process(self.pid)
+        for proc in [kernel, *kernel.children(recursive=True)]:  # one at a time: one file
+            with contextlib.suppress(psutil.Error, OSError):
+                proc.send_signal(signal.SIGUSR1)
+            time.sleep(0.5)
+        processes = describe_processes(kernel.children(recursive=True))
+        return f"{processes}\n{self.stacks.read_text(errors='replace')[-20000:]}"
 
 
 @pytest.fixture(scope="module")
-def kernel(request: pytest.FixtureRequest) -> Iterator[Kernel]:
+def kernel(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+           ) -> Iterator[Kernel]:
     from jupyter_client.manager import KernelManager
 
     from tools.kernels import kernel_name, kernelspecs
@@ -88,8 +107,14 @@ def kernel(request: pytest.FixtureRequest) -> Iterator[Kernel]:
     client.start_channels()
     try:
         client.wait_for_ready(timeout=START_TIMEOUT)
-        kernel = Kernel(manager, client)
-        setup = kernel.run("import multiprocessing; print(multiprocessing.get_start_method())")
+        stacks = tmp_path_factory.mktemp("kernel") / "stacks.txt"
+        kernel = Kernel(manager, client, stacks)
+        setup = kernel.run(f"""
+            import faulthandler, multiprocessing, signal
+            faulthandler.register(signal.SIGUSR1, file=open({str(stacks)!r}, "a"),
+                                  all_threads=True)
+            print(multiprocessing.get_start_method())
+            """)
         assert setup["output"].strip() == method
         yield kernel
     finally:
@@ -97,8 +122,15 @@ def kernel(request: pytest.FixtureRequest) -> Iterator[Kernel]:
         manager.shutdown_kernel(now=True)
 
 
-def _interrupted_and_clean(kernel: Kernel, code: str, after: float = 1.5) -> None:
-    result = kernel.run(code, interrupt_after=after)
+def _interrupted_and_clean(kernel: Kernel, imports: str, call: str, after: float = 1.5) -> None:
+    """Run ``imports`` to the end, then ``call``, and interrupt ``call`` ``after`` seconds in.
+
+    The imports run first, uninterrupted: under load they can take longer than ``after``,
+    and these tests are about stopping a helper's pool, not a half-done import.
+    """
+    ready = kernel.run(imports)
+    assert ready["status"] == "ok", ready
+    result = kernel.run(call, interrupt_after=after)
     assert result["status"] == "error" and result["ename"] == "KeyboardInterrupt", result
     left = wait_for_no_leftovers(kernel.pid, timeout=15)
     assert not left, "the interrupted helper left:\n" + describe_processes(left)
@@ -110,6 +142,7 @@ def _interrupted_and_clean(kernel: Kernel, code: str, after: float = 1.5) -> Non
 def test_interrupting_measure(kernel):
     _interrupted_and_clean(kernel, """
         from helpers.instruments.measure import measure, sleep_workload
+        """, """
         measure(sleep_workload(400, 0.05), [2], kinds=("processes",), repeats=3)
         """)
 
@@ -120,6 +153,7 @@ def test_interrupting_imap_unordered_with_progress(kernel):
         from ipywidgets import IntProgress
         from helpers.instruments.widgets import imap_unordered_with_progress
         from helpers.pools import slow_square
+        """, """
         with Pool(2) as pool:
             imap_unordered_with_progress(pool, slow_square, range(400), bar=IntProgress())
         """)
@@ -129,6 +163,7 @@ def test_interrupting_time_chunksizes(kernel):
     _interrupted_and_clean(kernel, """
         from helpers.instruments.transfer import time_chunksizes
         from helpers.pools import slow_square
+        """, """
         time_chunksizes(slow_square, range(400), [1, 2], repeats=3)
         """)
 
@@ -136,6 +171,7 @@ def test_interrupting_time_chunksizes(kernel):
 def test_interrupting_sentinel_main(kernel):
     _interrupted_and_clean(kernel, """
         from helpers.full_example import sentinel_main
+        """, """
         sentinel_main(None, 200, 2, pause=0.05)
         """)
 
@@ -143,6 +179,7 @@ def test_interrupting_sentinel_main(kernel):
 def test_interrupting_article_main(kernel):
     _interrupted_and_clean(kernel, """
         from helpers.full_example import article_main
+        """, """
         article_main(None, 200, 2, pause=0.05)
         """)
 
@@ -151,5 +188,6 @@ def test_interrupting_count_losses_in_fresh_process(kernel):
     _interrupted_and_clean(kernel, """
         from helpers.full_example import article_main
         from helpers.instruments.races import count_losses_in_fresh_process
+        """, """
         count_losses_in_fresh_process(article_main, 1000, "spawn", timeout=300)
         """, after=2.0)
