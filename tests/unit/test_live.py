@@ -211,11 +211,14 @@ def test_keyboard_interrupt_inside_the_block_leaves_nothing(pool, tmp_path, monk
     assert view.stopped_by == "KeyboardInterrupt"
 
 
-@pytest.mark.skipif(not hasattr(signal, "SIGINT") or sys.platform == "win32",
+@pytest.mark.skipif(not hasattr(signal, "pthread_kill") or sys.platform == "win32",
                     reason="needs POSIX signals")
 def test_a_real_sigint_during_a_long_map_leaves_nothing(start_method, tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
+    # To the main thread itself: a signal sent to the process may be taken by another thread,
+    # and then the main thread, blocked in map(), would only see it when map() returns.
+    main = threading.main_thread().ident
+    timer = threading.Timer(0.5, signal.pthread_kill, (main, signal.SIGINT))
     with multiprocessing.get_context(start_method).Pool(2) as pool:
         pool.map(abs, range(2))
         with pytest.raises(KeyboardInterrupt), live_view(pool) as view:
