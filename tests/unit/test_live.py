@@ -215,16 +215,22 @@ def test_keyboard_interrupt_inside_the_block_leaves_nothing(pool, tmp_path, monk
                     reason="needs POSIX signals")
 def test_a_real_sigint_during_a_long_map_leaves_nothing(start_method, tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    # A kernel raises KeyboardInterrupt on SIGINT while a cell runs; so does this test, even
+    # when it was started with SIGINT ignored (as a shell starts a background job).
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     # To the main thread itself: a signal sent to the process may be taken by another thread,
     # and then the main thread, blocked in map(), would only see it when map() returns.
     main = threading.main_thread().ident
     timer = threading.Timer(0.5, signal.pthread_kill, (main, signal.SIGINT))
-    with multiprocessing.get_context(start_method).Pool(2) as pool:
-        pool.map(abs, range(2))
-        with pytest.raises(KeyboardInterrupt), live_view(pool) as view:
-            timer.start()
-            pool.map(time.sleep, [0.25] * 80)  # 10 s: the signal comes long before the end
-    timer.join()
+    try:
+        with multiprocessing.get_context(start_method).Pool(2) as pool:
+            pool.map(abs, range(2))
+            with pytest.raises(KeyboardInterrupt), live_view(pool) as view:
+                timer.start()
+                pool.map(time.sleep, [0.25] * 80)  # 10 s: the signal comes long before the end
+    finally:
+        timer.join()
+        signal.signal(signal.SIGINT, previous)
     _assert_nothing_left(view, pool)
     assert list(tmp_path.iterdir()) == []
 
