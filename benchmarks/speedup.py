@@ -18,10 +18,15 @@ It prints, for this machine:
 * the overhead of recording a timeline (``helpers.instruments.timeline.timed`` around every
   task), as a percentage of the same run without it (median over pairs of runs
   with and without it, in one warm pool);
+* the machine's own ceiling: the efficiency of as many independent processes as usable
+  CPUs, each running the serial run at once with no pool (CPUs that share caches or a
+  clock limit give less than 1.0, and a pool can hardly do better);
 * the targets for an idle 2-core machine, and whether they are met. They are measured on
-  a larger image (``--target-size``, default 800x480x300), so that the pool's fixed
-  costs (starting a task, sending a row back) do not dominate: the efficiency at workers
-  = usable CPUs (median of interleaved repeats), and the timeline recording overhead.
+  a larger image (``--target-size``, default 800x480x300) sent four rows per message
+  (``--target-chunksize``), so that the pool's fixed costs (sending a task, sending its
+  rows back) do not dominate: the efficiency at workers = usable CPUs (median of
+  interleaved repeats in one warm pool, as a program that reuses its pool runs), and the
+  timeline recording overhead.
 
 ``--csv`` writes the speedup measurements with the machine's description (CPU model,
 usable CPUs, Python, start method, date), in the format notebook 07 reads: put such a
@@ -35,11 +40,14 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import statistics
 import sys
 from dataclasses import asdict, replace
 from pathlib import Path
+from typing import Any
 
 from helpers.instruments.measure import (
+    Workload,
     mandelbrot_workload,
     measure,
     timeline_overhead,
@@ -47,6 +55,7 @@ from helpers.instruments.measure import (
 )
 from helpers.instruments.pools import start_cost
 from helpers.instruments.results import describe_machine, save_results
+from helpers.instruments.timing import Stopwatch
 from helpers.instruments.validate import START_METHODS
 
 EFFICIENCY_TARGET = 0.95
@@ -55,6 +64,9 @@ OVERHEAD_TARGET = 0.01
 """Target: recording a timeline slows the run by at most this fraction."""
 TARGET_SIZE = (800, 480, 300)
 """The image the targets are measured on: about 8 times the work of the default."""
+TARGET_CHUNKSIZE = 4
+"""Rows per task message for the targets: each message then carries about 20 ms of work
+on this machine, so that sending tasks and results does not dominate."""
 SOURCE = "python -m benchmarks.speedup"
 
 
@@ -68,6 +80,39 @@ def _size(text: str) -> tuple[int, int, int]:
     return width, height, max_iter
 
 
+def _serial_run_seconds(workload: Workload, results: Any) -> None:
+    """In a child: run ``workload`` serially and put its seconds on ``results``."""
+    with Stopwatch() as clock:
+        workload.run_serial()
+    results.put(clock.seconds)
+
+
+def machine_ceiling(workload: Workload, copies: int, repeats: int,
+                    start_method: str | None = None) -> float:
+    """The efficiency this machine allows ``copies`` busy processes, with no pool at all.
+
+    Each round runs ``workload`` serially in this process, then ``copies`` processes that
+    each run the whole of it at once, sharing nothing. Returns the median over the rounds
+    of (time alone) / (mean time of a copy): 1.0 when the CPUs run side by side as fast
+    as one alone; lower when they share caches, memory or a clock limit.
+    """
+    ctx = multiprocessing.get_context(start_method)
+    ratios = []
+    for _ in range(repeats):
+        with Stopwatch() as clock:
+            workload.run_serial()
+        results = ctx.Queue()
+        procs = [ctx.Process(target=_serial_run_seconds, args=(workload, results))
+                 for _ in range(copies)]
+        for proc in procs:
+            proc.start()
+        times = [results.get(timeout=600) for _ in procs]
+        for proc in procs:
+            proc.join()
+        ratios.append(clock.seconds / (sum(times) / len(times)))
+    return statistics.median(ratios)
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog=SOURCE, description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=_size, default=(400, 240, 200),
@@ -76,6 +121,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="the image the targets are measured on (default 800x480x300)")
     parser.add_argument("--chunksize", type=int, default=1,
                         help="rows per task message (default 1: dynamic balancing)")
+    parser.add_argument("--target-chunksize", type=int, default=TARGET_CHUNKSIZE,
+                        help="rows per task message for the targets (default "
+                             f"{TARGET_CHUNKSIZE})")
     parser.add_argument("--repeats", type=int, default=5,
                         help="interleaved repeats; medians are reported (default 5)")
     parser.add_argument("--max-workers", type=int, default=None,
@@ -90,9 +138,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="start methods whose per-process start cost is measured")
     parser.add_argument("--start-repeats", type=int, default=10,
                         help="process starts per start method (default 10)")
-    parser.add_argument("--overhead-repeats", type=int, default=21,
+    parser.add_argument("--overhead-repeats", type=int, default=41,
                         help="pairs of runs, with and without timed(), for the timeline "
-                             "recording overhead (default 21)")
+                             "recording overhead (default 41)")
     parser.add_argument("--label", default=None, help="the machine's name in plots")
     parser.add_argument("--csv", type=Path, default=None,
                         help="write the speedups and the machine's description to this CSV")
@@ -106,7 +154,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
             (60, 24, 30), 1, 1, 1)
         args.target_size = args.size
         args.max_workers = args.max_workers or 2
-    for name in ("chunksize", "repeats", "start_repeats", "overhead_repeats"):
+    for name in ("chunksize", "target_chunksize", "repeats", "start_repeats",
+                 "overhead_repeats"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
     if args.max_workers is not None and args.max_workers < 1:
@@ -152,12 +201,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {method:<11} {start_costs[method] * 1000:7.1f} ms", flush=True)
     print()
 
-    big = mandelbrot_workload(*args.target_size, args.chunksize)
+    big = mandelbrot_workload(*args.target_size, args.target_chunksize)
     (at_usable,) = measure(big, [usable], kinds=("processes",), repeats=args.repeats,
-                           start_method=args.start_method)
-    print(f"target workload: {big.description}; at {usable} workers: median "
+                           start_method=args.start_method, keep_pools=True)
+    print(f"target workload: {big.description}, chunksize {args.target_chunksize}; at "
+          f"{usable} workers: median "
           f"{at_usable.seconds:.3f} s against {at_usable.serial_seconds:.3f} s serially, "
           f"efficiency {at_usable.efficiency:.3f} ({args.repeats} interleaved repeats)")
+    ceiling = machine_ceiling(big, usable, args.repeats, args.start_method)
+    print(f"machine ceiling: {usable} processes running the serial run each at once, no "
+          f"pool: efficiency {ceiling:.3f} (median of {args.repeats}; a pool can hardly do better)")
     overhead = timeline_overhead(big, usable, args.overhead_repeats, args.start_method)
     print(f"timeline recording overhead (timed() around each task, {usable} workers, median "
           f"of {args.overhead_repeats} paired runs): {overhead:+.2%}")
@@ -188,8 +241,10 @@ def main(argv: list[str] | None = None) -> int:
             "machine": asdict(machine),
             "workload": {"description": work.description, "width": width, "height": height,
                          "max_iter": max_iter, "chunksize": args.chunksize},
-            "target_workload": big.description,
+            "target_workload": {"description": big.description,
+                                "chunksize": args.target_chunksize},
             "efficiency_at_usable": at_usable.efficiency,
+            "machine_ceiling": ceiling,
             "repeats": args.repeats,
             "serial_seconds": results[0].serial_seconds,
             "results": [{**asdict(replace(r, description="")), "speedup": r.speedup,

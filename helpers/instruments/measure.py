@@ -37,6 +37,7 @@ from helpers.instruments.validate import (
     choice,
     describe,
     function,
+    instance,
     list_of,
     positive_number,
     process_count,
@@ -156,18 +157,24 @@ def _workload(value: Any) -> Workload:
 
 @contextmanager
 def _warm(kind: str, workers: int, start_method: str | None, workload: Workload) -> Iterator[Any]:
-    """A warm pool of ``kind``; an interpreter pool has imported the workload's module."""
+    """A warm pool of ``kind`` that has already run a few of the workload's tasks.
+
+    Those first tasks pay what only a first task pays (importing the workload's module
+    under spawn and forkserver, copying pages under fork), so the timed run does not.
+    """
     if kind == "interpreters":
         with warm_interpreter_pool(workers, [module_of(workload.func, "workload.func")]) as pool:
             yield pool
     else:
         with warm_pool(kind, workers, start_method) as pool:
+            first = workload.tasks[:2 * workers]
+            pool.map_async(workload.func, first, 1).get(RUN_TIMEOUT)
             yield pool
 
 
 def measure(workload: Workload, counts: Iterable[int], kinds: Sequence[str] = KINDS,
             repeats: int = 3, start_method: str | None = None,
-            check: bool = True) -> list[Measurement]:
+            check: bool = True, keep_pools: bool = False) -> list[Measurement]:
     """Time ``workload`` serially and in warm pools of each size, ``repeats`` times.
 
     Repeats are interleaved: each round runs the serial version once, then every
@@ -175,7 +182,7 @@ def measure(workload: Workload, counts: Iterable[int], kinds: Sequence[str] = KI
     ones), so that a change in the machine's load affects all of them alike. Each
     configuration gets a fresh pool, started and warmed up *before* its timing
     (interpreter pools, slow to start, are started once per configuration and kept
-    for every round). The medians are reported.
+    for every round; ``keep_pools=True`` keeps every pool so). The medians are reported.
 
     Args:
         workload: what to run (see :func:`mandelbrot_workload`, :func:`sleep_workload`).
@@ -185,6 +192,8 @@ def measure(workload: Workload, counts: Iterable[int], kinds: Sequence[str] = KI
         repeats: rounds; 3 or more makes the median meaningful.
         start_method: for the process pools; the default start method if omitted.
         check: raise ``RuntimeError`` if a pool's results differ from the serial ones.
+        keep_pools: start each configuration's pool once and time every round in it,
+            as a program that reuses its pool does (the benchmark's targets).
 
     Returns:
         One :class:`Measurement` per (kind, workers), kinds first, in order of counts.
@@ -202,6 +211,7 @@ def measure(workload: Workload, counts: Iterable[int], kinds: Sequence[str] = KI
         require_interpreters()
         module_of(workload.func, "workload.func")
     repeats = bounded(repeats, "repeats", "repeats", least=1)
+    keep_pools = instance(keep_pools, "keep_pools", bool, "True or False")
     configs = [(kind, n) for kind in kinds for n in counts]
     times: dict[tuple[str, int], list[float]] = {config: [] for config in configs}
     serial_times: list[float] = []
@@ -214,7 +224,7 @@ def measure(workload: Workload, counts: Iterable[int], kinds: Sequence[str] = KI
             serial_times.append(clock.seconds)
             expected = result if expected is None else expected
             for kind, n in configs if round_ % 2 == 0 else configs[::-1]:
-                if kind == "interpreters" and (kind, n) not in kept:
+                if (kind == "interpreters" or keep_pools) and (kind, n) not in kept:
                     kept[kind, n] = kept_pools.enter_context(
                         _warm(kind, n, start_method, workload))
                 pool_context = (nullcontext(kept[kind, n]) if (kind, n) in kept

@@ -42,6 +42,7 @@ def test_prints_every_figure(run):
     for start_method in multiprocessing.get_all_start_methods():
         assert f"  {start_method:<11} " in out
     assert "timeline recording overhead (timed() around each task" in out
+    assert "machine ceiling: " in out and ", chunksize 4; at " in out
     assert f"efficiency at workers = usable CPUs >= {EFFICIENCY_TARGET:.2f}" in out
     assert f"timeline recording overhead <= {OVERHEAD_TARGET:.0%}" in out
     assert "not judged (--quick measures nothing)" in out  # --quick judges no target
@@ -67,6 +68,7 @@ def test_json_has_figures_and_provenance(run):
     assert {"speedup", "efficiency", "seconds", "serial_seconds"} <= set(report["results"][0])
     assert set(report["start_cost_seconds"]) == set(multiprocessing.get_all_start_methods())
     assert isinstance(report["timeline_overhead"], float)
+    assert 0 < report["machine_ceiling"] and report["target_workload"]["chunksize"] == 4
     assert report["targets"]["efficiency_at_usable"] == EFFICIENCY_TARGET
     assert report["targets"]["timeline_overhead"] == OVERHEAD_TARGET
     assert report["targets"]["efficiency_met"] is None  # not judged with --quick
