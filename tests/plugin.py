@@ -10,9 +10,10 @@ one more test item that fails if the kernel left a child process behind. The
 notebooks themselves contain no test plumbing.
 
 This plugin reaches into nbval in two places: it wraps ``IPyNbFile.setup`` (to start
-the kernel without ``PYTEST_CURRENT_TEST``) and ``IPyNbFile.collect`` (to add the
-leftover check). requirements.txt pins nbval, and tests/unit/test_plugin.py checks
-both hooks against the installed nbval, so an upgrade that changes them fails loudly.
+the kernel without ``PYTEST_CURRENT_TEST``, and again if it dies while starting) and
+``IPyNbFile.collect`` (to add the leftover check). requirements.txt pins nbval, and
+tests/unit/test_plugin.py checks both hooks against the installed nbval, so an upgrade
+that changes them fails loudly.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -98,6 +100,34 @@ def without_pytest_current_test(setup: Callable[[Any], None]) -> Callable[[Any],
     return wrapped
 
 
+KERNEL_START_ATTEMPTS = 3
+"""How often a notebook's kernel may fail to start before the notebook's tests error."""
+
+
+def with_kernel_start_retries(setup: Callable[[Any], None],
+                              attempts: int = KERNEL_START_ATTEMPTS) -> Callable[[Any], None]:
+    """Wrap nbval's ``IPyNbFile.setup`` so a kernel that dies while starting is started again.
+
+    Now and then, with several test runs starting kernels at once, a new kernel dies
+    before it answers (``Kernel died before replying to kernel_info``): nothing of the
+    notebook has run yet. nbval has then shut that kernel down; this starts another, at
+    most ``attempts`` times in all, and says so on stderr. Any other error is raised.
+    """
+    def wrapped(self: Any) -> None:
+        for attempt in range(1, attempts + 1):
+            try:
+                setup(self)
+                return
+            except RuntimeError as error:
+                if "died before replying" not in str(error) or attempt == attempts:
+                    raise
+                print(f"\n{getattr(self, 'name', self)}: the kernel died while starting "
+                      f"({error}); starting another ({attempt + 1} of {attempts})",
+                      file=sys.stderr)
+
+    return wrapped
+
+
 def with_leftover_check(collect: Callable[[Any], Iterator[Any]],
                         item_class: type) -> Callable[[Any], Iterator[Any]]:
     """Wrap nbval's ``IPyNbFile.collect`` so an ``item_class`` item follows the cells."""
@@ -122,5 +152,5 @@ class NoLeftoverChildren(pytest.Item):
 
 
 if IPyNbFile is not None:
-    IPyNbFile.setup = without_pytest_current_test(IPyNbFile.setup)
+    IPyNbFile.setup = with_kernel_start_retries(without_pytest_current_test(IPyNbFile.setup))
     IPyNbFile.collect = with_leftover_check(IPyNbFile.collect, NoLeftoverChildren)

@@ -16,7 +16,12 @@ import nbval.plugin
 import pytest
 
 from tests import plugin
-from tests.plugin import ROOT, with_leftover_check, without_pytest_current_test
+from tests.plugin import (
+    ROOT,
+    with_kernel_start_retries,
+    with_leftover_check,
+    without_pytest_current_test,
+)
 
 # --- without_pytest_current_test --------------------------------------------------------------
 
@@ -79,8 +84,16 @@ def test_collect_of_a_notebook_without_code_still_checks_leftovers():
     assert len(items) == 1 and isinstance(items[0], FakeItem)
 
 
+def _unwrapped_setup():
+    """nbval's own setup, from inside the two wrappers around it."""
+    retrying = nbval.plugin.IPyNbFile.setup
+    without = inspect.getclosurevars(retrying).nonlocals["setup"]
+    return without, inspect.getclosurevars(without).nonlocals["setup"]
+
+
 def test_the_plugin_installed_both_wrappers():
-    assert nbval.plugin.IPyNbFile.setup.__qualname__.startswith("without_pytest_current_test")
+    assert nbval.plugin.IPyNbFile.setup.__qualname__.startswith("with_kernel_start_retries")
+    assert _unwrapped_setup()[0].__qualname__.startswith("without_pytest_current_test")
     assert nbval.plugin.IPyNbFile.collect.__qualname__.startswith("with_leftover_check")
     assert plugin.IPyNbFile is nbval.plugin.IPyNbFile
 
@@ -119,7 +132,7 @@ def test_ipynbfile_still_has_setup_and_collect_taking_only_self():
 def test_the_wrapped_originals_are_nbvals_own():
     originals = {name: inspect.getclosurevars(getattr(nbval.plugin.IPyNbFile, name)).nonlocals
                  for name in ("setup", "collect")}
-    setup, collect = originals["setup"]["setup"], originals["collect"]["collect"]
+    setup, collect = _unwrapped_setup()[1], originals["collect"]["collect"]
     assert setup.__module__ == collect.__module__ == "nbval.plugin"
     assert list(inspect.signature(setup).parameters) == ["self"]
     assert list(inspect.signature(collect).parameters) == ["self"]
@@ -139,3 +152,38 @@ def test_setup_still_starts_the_kernel_that_the_leftover_check_reads():
 def test_the_plugin_says_where_these_checks_live():
     text = Path(plugin.__file__).read_text()
     assert "tests/unit/test_plugin.py" in text
+
+
+# --- with_kernel_start_retries -----------------------------------------------------------------
+
+
+def _setup_failing(times: int, message: str = "Kernel died before replying to kernel_info"):
+    calls = []
+
+    def setup(self):
+        calls.append(self)
+        if len(calls) <= times:
+            raise RuntimeError(message)
+
+    return setup, calls
+
+
+def test_a_kernel_that_dies_while_starting_is_started_again(capsys):
+    setup, calls = _setup_failing(2)
+    with_kernel_start_retries(setup, attempts=3)("nb")
+    assert calls == ["nb", "nb", "nb"]
+    assert capsys.readouterr().err.count("the kernel died while starting") == 2
+
+
+def test_it_gives_up_after_the_last_attempt():
+    setup, calls = _setup_failing(5)
+    with pytest.raises(RuntimeError, match="died before replying"):
+        with_kernel_start_retries(setup, attempts=3)("nb")
+    assert len(calls) == 3
+
+
+def test_other_errors_are_not_retried():
+    setup, calls = _setup_failing(1, "no such kernel")
+    with pytest.raises(RuntimeError, match="no such kernel"):
+        with_kernel_start_retries(setup, attempts=3)("nb")
+    assert len(calls) == 1
