@@ -255,14 +255,15 @@ def check_feed(feed: Any) -> None:
             "None per consumer.")
 
 
-SAFE_LOOPS = {"a", "b", "c", "d"}
+LOOP_LETTERS = {"a", "b", "c", "d"}
+"""The letters of the four consumer loops that exercise 3 offers."""
 
 
 def check_safe_loop(choice: Any) -> None:
     """Exercise 3: which consumer loop never stops with work left ("a", "b", "c" or "d")?"""
     __tracebackhide__ = True
     require_attempt(choice, 'set choice to "a", "b", "c" or "d"')
-    expect(isinstance(choice, str) and choice.strip().lower() in SAFE_LOOPS,
+    expect(isinstance(choice, str) and choice.strip().lower() in LOOP_LETTERS,
            f'choice should be one of the strings "a", "b", "c" or "d", not {choice!r}.')
     picked = choice.strip().lower()
     expect(picked != "a", "empty() can say True while an item is still on its way through the "
