@@ -24,7 +24,6 @@ import json
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -34,6 +33,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers.instruments.cluster import free_port
 from tests.plugin import NOTEBOOKS, ROOT
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -44,12 +44,6 @@ ARTIFACTS = ROOT / "artifacts" / "browser"
 PATHS = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 VISIBLE = ".jp-NotebookPanel:not(.lm-mod-hidden)"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _write_settings(folder: Path) -> None:
@@ -71,7 +65,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     folder = tmp / "notebooks"
     shutil.copytree(NOTEBOOKS, folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     _write_settings(tmp / "settings")
-    token, port = secrets.token_hex(16), _free_port()
+    token, port = secrets.token_hex(16), free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
          "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",

@@ -27,12 +27,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from helpers.instruments.cluster import free_port
 from tests.browser.test_jupyterlab import (
     ARTIFACTS,
     CHROMIUM,
     VISIBLE,
     WIDGET_VIEW,
-    _free_port,
     _shut_down_kernels,
     _write_settings,
 )
@@ -74,7 +74,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Pa
     folder.mkdir()
     _write_notebook(folder)
     _write_settings(tmp / "settings")
-    token, port = secrets.token_hex(16), _free_port()
+    token, port = secrets.token_hex(16), free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
          "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",

@@ -25,11 +25,11 @@ from pathlib import Path
 import pytest
 
 from helpers.instruments import workspace as ws
+from helpers.instruments.cluster import free_port
 from tests.browser.test_jupyterlab import (
     ARTIFACTS,
     CHROMIUM,
     VISIBLE,
-    _free_port,
     _run_all,
     _shut_down_kernels,
     _write_settings,
@@ -52,7 +52,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Pa
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "results"))
     folder = ws.sync(tmp).folder
     _write_settings(tmp / "settings")
-    token, port = secrets.token_hex(16), _free_port()
+    token, port = secrets.token_hex(16), free_port()
     command = ws.lab_command(sys.executable, folder, [
         "--no-browser", "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",
         f"--LabApp.user_settings_dir={tmp / 'settings'}",
