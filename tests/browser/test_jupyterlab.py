@@ -29,6 +29,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -55,23 +56,25 @@ def _write_settings(folder: Path) -> None:
         path.write_text(json.dumps(settings))
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """A JupyterLab server on 127.0.0.1 over a copy of notebooks/: (base URL, folder)."""
+def require_chromium() -> None:
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: `apt-get install chromium` (course.py test does it).")
-    tmp = tmp_path_factory.mktemp("lab")
-    (ARTIFACTS / "run-all-seconds.txt").unlink(missing_ok=True)
-    folder = tmp / "notebooks"
-    shutil.copytree(NOTEBOOKS, folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    _write_settings(tmp / "settings")
-    token, port = secrets.token_hex(16), free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
-         "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={folder}", f"--LabApp.user_settings_dir={tmp / 'settings'}",
-         f"--LabApp.workspaces_dir={tmp / 'workspaces'}"],
-        stdout=subprocess.DEVNULL, stderr=(tmp / "server.log").open("w"))
+
+
+def lab_command(folder: Path, tmp: Path, port: int, token: str) -> list[str]:
+    """``jupyter lab`` serving ``folder`` on 127.0.0.1, with its settings under ``tmp``."""
+    return [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
+            "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={folder}", f"--LabApp.user_settings_dir={tmp / 'settings'}",
+            f"--LabApp.workspaces_dir={tmp / 'workspaces'}"]
+
+
+@contextmanager
+def serving(command: list[str], tmp: Path, port: int, token: str,
+            cwd: Path | None = None) -> Iterator[str]:
+    """Run the JupyterLab ``command``; yield its base URL once it answers; stop it after."""
+    server = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
+                              stderr=(tmp / "server.log").open("w"))
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
@@ -83,7 +86,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
                 if time.monotonic() > deadline or server.poll() is not None:
                     pytest.fail("JupyterLab did not start:\n" + (tmp / "server.log").read_text())
                 time.sleep(0.5)
-        yield base, token, folder
+        yield base
     finally:
         server.terminate()
         try:
@@ -94,16 +97,21 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
 
 
 @pytest.fixture(scope="module")
-def page(lab):
-    """One headless Chromium page, shared by the notebooks of this module."""
-    with playwright.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield browser.new_page(viewport={"width": 1280, "height": 900})
-        browser.close()
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Path]]:
+    """A JupyterLab server on 127.0.0.1 over a copy of notebooks/: (base URL, folder)."""
+    require_chromium()
+    tmp = tmp_path_factory.mktemp("lab")
+    (ARTIFACTS / "run-all-seconds.txt").unlink(missing_ok=True)
+    folder = tmp / "notebooks"
+    shutil.copytree(NOTEBOOKS, folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    _write_settings(tmp / "settings")
+    token, port = secrets.token_hex(16), free_port()
+    with serving(lab_command(folder, tmp, port, token), tmp, port, token) as base:
+        yield base, token, folder
 
 
-def _run_all(page, url: str) -> float:
-    """Open ``url``, Run All Cells, wait for idle, save. Returns the Run All seconds."""
+def open_with_idle_kernel(page, url: str) -> None:
+    """Open the notebook at ``url`` and wait until its kernel is idle."""
     page.goto(url)
     page.wait_for_selector(f"{VISIBLE} .jp-Cell", timeout=60_000)
     # Wait for the kernel; JupyterLab sometimes asks which one before its list has loaded.
@@ -116,6 +124,11 @@ def _run_all(page, url: str) -> float:
         if time.monotonic() > deadline:
             pytest.fail("the kernel did not start within 90 s")
         page.wait_for_timeout(250)
+
+
+def _run_all(page, url: str) -> float:
+    """Open ``url``, Run All Cells, wait for idle, save. Returns the Run All seconds."""
+    open_with_idle_kernel(page, url)
     page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
     start = time.monotonic()
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()

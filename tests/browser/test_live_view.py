@@ -17,10 +17,6 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,11 +26,14 @@ import pytest
 from helpers.instruments.cluster import free_port
 from tests.browser.test_jupyterlab import (
     ARTIFACTS,
-    CHROMIUM,
     VISIBLE,
     WIDGET_VIEW,
     _shut_down_kernels,
     _write_settings,
+    lab_command,
+    open_with_idle_kernel,
+    require_chromium,
+    serving,
 )
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -67,62 +66,15 @@ def _write_notebook(folder: Path) -> None:
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Path]]:
     """JupyterLab on 127.0.0.1 over a folder with the small notebook: (base URL, token, folder)."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: `apt-get install chromium` (course.py test does it).")
+    require_chromium()
     tmp = tmp_path_factory.mktemp("live-lab")
     folder = tmp / "notebooks"
     folder.mkdir()
     _write_notebook(folder)
     _write_settings(tmp / "settings")
     token, port = secrets.token_hex(16), free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--allow-root",
-         "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",
-         f"--ServerApp.root_dir={folder}", f"--LabApp.user_settings_dir={tmp / 'settings'}",
-         f"--LabApp.workspaces_dir={tmp / 'workspaces'}"],
-        stdout=subprocess.DEVNULL, stderr=(tmp / "server.log").open("w"))
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    pytest.fail("JupyterLab did not start:\n" + (tmp / "server.log").read_text())
-                time.sleep(0.5)
+    with serving(lab_command(folder, tmp, port, token), tmp, port, token) as base:
         yield base, token, folder
-    finally:
-        server.terminate()
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
-@pytest.fixture(scope="module")
-def page(lab):
-    with playwright.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield browser.new_page(viewport={"width": 1280, "height": 900})
-        browser.close()
-
-
-def _open_with_idle_kernel(page, url: str) -> None:
-    """Open the notebook and wait until its kernel is idle (as _run_all does first)."""
-    page.goto(url)
-    page.wait_for_selector(f"{VISIBLE} .jp-Cell", timeout=60_000)
-    dialog = page.locator(".jp-Dialog", has_text="Select Kernel")
-    kernel_idle = page.locator(".jp-StatusBar-TextItem", has_text=re.compile(r"\| Idle$"))
-    deadline = time.monotonic() + 90
-    while not kernel_idle.count():
-        if dialog.count():
-            dialog.get_by_role("button", name="Select").click()
-        if time.monotonic() > deadline:
-            pytest.fail("the kernel did not start within 90 s")
-        page.wait_for_timeout(250)
 
 
 def _tasks_done(text: str) -> int:
@@ -135,7 +87,7 @@ def test_the_view_updates_during_the_run_and_leaves_a_picture(lab, page) -> None
     base, token, folder = lab
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     try:
-        _open_with_idle_kernel(page, f"{base}/lab/tree/{NOTEBOOK}?reset&token={token}")
+        open_with_idle_kernel(page, f"{base}/lab/tree/{NOTEBOOK}?reset&token={token}")
         page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
         page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Run All Cells$")).click()
 

@@ -15,10 +15,7 @@ from __future__ import annotations
 import re
 import secrets
 import shutil
-import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,11 +25,12 @@ from helpers.instruments import workspace as ws
 from helpers.instruments.cluster import free_port
 from tests.browser.test_jupyterlab import (
     ARTIFACTS,
-    CHROMIUM,
     VISIBLE,
     _run_all,
     _shut_down_kernels,
     _write_settings,
+    require_chromium,
+    serving,
 )
 
 playwright = pytest.importorskip("playwright.sync_api")
@@ -45,8 +43,7 @@ COURSE = ws.course_notebooks(ROOT)
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Path]]:
     """JupyterLab over a fresh workspace: (base URL, token, workspace folder)."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: `apt-get install chromium` (course.py test does it).")
+    require_chromium()
     tmp = tmp_path_factory.mktemp("workspace-lab")
     shutil.copytree(ROOT / ws.COURSE_FOLDER, tmp / ws.COURSE_FOLDER,
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "results"))
@@ -59,36 +56,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Pa
         f"--LabApp.workspaces_dir={tmp / 'workspaces'}"])
     if "--allow-root" not in command:
         command.append("--allow-root")
-    server = subprocess.Popen(command, cwd=folder, stdout=subprocess.DEVNULL,
-                              stderr=(tmp / "server.log").open("w"))
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    pytest.fail("JupyterLab did not start:\n" + (tmp / "server.log").read_text())
-                time.sleep(0.5)
+    with serving(command, tmp, port, token, cwd=folder) as base:
         yield base, token, folder
-    finally:
-        server.terminate()
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
-@pytest.fixture(scope="module")
-def page(lab):
-    """One headless Chromium page, shared by the notebooks of this module."""
-    with playwright.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield browser.new_page(viewport={"width": 1280, "height": 900})
-        browser.close()
 
 
 def _screenshot_first_check(page, name: str) -> None:
