@@ -106,24 +106,35 @@ def _stop_child(child: Any, finished: bool) -> None:
         kill_tree(child)
 
 
+def _median_round_trips(sizes: Sequence[int], repeats: int,
+                        round_trip: Callable[[bytes], None]) -> dict[int, float]:
+    """``{size: median seconds}`` of ``round_trip(payload)`` for a payload of each size."""
+    times = {}
+    for size in sizes:
+        payload, runs = bytes(size), []
+        for _ in range(repeats):
+            with Stopwatch() as clock:
+                round_trip(payload)
+            runs.append(clock.seconds)
+        times[size] = statistics.median(runs)
+    return times
+
+
 def _time_pipe(sizes: Sequence[int], repeats: int) -> dict[int, float]:
     here, there = multiprocessing.Pipe()
     child = multiprocessing.Process(target=echo_lengths_pipe, args=(there,))
     child.start()
     there.close()
     finished = False
+
+    def round_trip(payload: bytes) -> None:
+        here.send(payload)
+        if not here.poll(TIMEOUT):
+            raise RuntimeError(f"no answer from the child within {TIMEOUT:g} s.")
+        here.recv()
+
     try:
-        times = {}
-        for size in sizes:
-            payload, runs = bytes(size), []
-            for _ in range(repeats):
-                with Stopwatch() as clock:
-                    here.send(payload)
-                    if not here.poll(TIMEOUT):
-                        raise RuntimeError(f"no answer from the child within {TIMEOUT:g} s.")
-                    here.recv()
-                runs.append(clock.seconds)
-            times[size] = statistics.median(runs)
+        times = _median_round_trips(sizes, repeats, round_trip)
         here.send(None)
         finished = True
     finally:
@@ -137,16 +148,13 @@ def _time_queue(sizes: Sequence[int], repeats: int) -> dict[int, float]:
     child = multiprocessing.Process(target=echo_lengths_queue, args=(inbox, outbox))
     child.start()
     finished = False
+
+    def round_trip(payload: bytes) -> None:
+        inbox.put(payload)
+        outbox.get(timeout=TIMEOUT)
+
     try:
-        times = {}
-        for size in sizes:
-            payload, runs = bytes(size), []
-            for _ in range(repeats):
-                with Stopwatch() as clock:
-                    inbox.put(payload)
-                    outbox.get(timeout=TIMEOUT)
-                runs.append(clock.seconds)
-            times[size] = statistics.median(runs)
+        times = _median_round_trips(sizes, repeats, round_trip)
         inbox.put(None)
         finished = True
     finally:
