@@ -18,8 +18,10 @@ that changes them fails loudly.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -40,6 +42,21 @@ except ImportError:  # nbval missing: unit tests still run
 ROOT = kernels.ROOT
 NOTEBOOKS = kernels.NOTEBOOKS
 SANITIZERS = Path(__file__).resolve().parent / "sanitize.cfg"
+
+
+@functools.cache
+def sanitize_patterns() -> list[tuple[str, str]]:
+    """The (regex, replace) pairs of tests/sanitize.cfg, read as nbval reads them."""
+    from nbval.plugin import get_sanitize_patterns
+
+    return get_sanitize_patterns(SANITIZERS.read_text(encoding="utf-8"))
+
+
+def sanitize(text: str) -> str:
+    """``text`` as nbval compares it: every pattern of tests/sanitize.cfg applied, in order."""
+    for regex, replace in sanitize_patterns():
+        text = re.sub(regex, replace, text)
+    return text
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

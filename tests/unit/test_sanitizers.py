@@ -3,18 +3,11 @@
 import re
 
 import pytest
-from nbval.plugin import get_sanitize_patterns
 
-from tests.plugin import SANITIZERS
+from tests.plugin import SANITIZERS, sanitize, sanitize_patterns
 
 TEXT = SANITIZERS.read_text(encoding="utf-8")
-PATTERNS = get_sanitize_patterns(TEXT)
-
-
-def sanitize(text: str) -> str:
-    for regex, replace in PATTERNS:
-        text = re.sub(regex, replace, text)
-    return text
+PATTERNS = sanitize_patterns()
 
 
 def test_every_regex_line_is_a_parsed_pair():

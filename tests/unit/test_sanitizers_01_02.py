@@ -4,21 +4,10 @@ Every pattern is applied in file order, as nbval applies them, so these examples
 show that the general patterns (addresses, process names) and these work together.
 """
 
-import re
-from pathlib import Path
 
 import pytest
-from nbval.plugin import get_sanitize_patterns
 
-SANITIZERS = Path(__file__).resolve().parents[1] / "sanitize.cfg"
-PATTERNS = get_sanitize_patterns(SANITIZERS.read_text(encoding="utf-8"))
-
-
-def sanitize(text: str) -> str:
-    for regex, replace in PATTERNS:
-        text = re.sub(regex, replace, text)
-    return text
-
+from tests.plugin import sanitize
 
 NOTE = "Correct! One worker per usable CPU keeps every CPU busy without taking turns."
 

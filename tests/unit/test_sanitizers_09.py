@@ -4,20 +4,9 @@ results, True/False) must survive it."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from nbval.plugin import get_sanitize_patterns
 
-from tests.plugin import SANITIZERS
-
-PATTERNS = get_sanitize_patterns(SANITIZERS.read_text(encoding="utf-8"))
-
-
-def sanitize(text: str) -> str:
-    for regex, replace in PATTERNS:
-        text = re.sub(regex, replace, text)
-    return text
+from tests.plugin import sanitize
 
 
 @pytest.mark.parametrize(("one", "other"), [

@@ -5,21 +5,10 @@ count but still demands that the race showed (a count of at least 1), so a run i
 race did not show fails strict nbval instead of passing silently.
 """
 
-import re
 
 import pytest
-from nbval.plugin import get_sanitize_patterns
 
-from tests.plugin import SANITIZERS
-
-PATTERNS = get_sanitize_patterns(SANITIZERS.read_text(encoding="utf-8"))
-
-
-def sanitize(text: str) -> str:
-    for regex, replace in PATTERNS:
-        text = re.sub(regex, replace, text)
-    return text
-
+from tests.plugin import sanitize
 
 ARTICLE_03 = ("pushing items to queue:\nitem no:  1   red\nitem no:  2   green\n"
               "item no:  3   blue\nitem no:  4   black\n\npopping items from queue:\n")

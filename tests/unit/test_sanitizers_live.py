@@ -1,9 +1,8 @@
 """The live view's text line compares on any machine: its CPU counts are sanitized."""
 
 import pytest
-from nbval.plugin import get_sanitize_patterns
 
-from tests.plugin import SANITIZERS
+from tests.plugin import sanitize
 
 EXAMPLES = [
     ("<live view: 8 tasks on 2 workers, 16 of 16 CPUs usable>",
@@ -15,14 +14,7 @@ EXAMPLES = [
 ]
 
 
-def _sanitize(text: str) -> str:
-    import re
-
-    for regex, replace in get_sanitize_patterns(SANITIZERS.read_text()):
-        text = re.sub(regex, replace, text)
-    return text
-
 
 @pytest.mark.parametrize(("raw", "sanitized"), EXAMPLES)
 def test_live_view_line_is_sanitized(raw: str, sanitized: str) -> None:
-    assert _sanitize(raw) == sanitized
+    assert sanitize(raw) == sanitized

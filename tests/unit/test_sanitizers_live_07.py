@@ -4,23 +4,12 @@ machine; every other live view keeps its worker count, which the notebook's code
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from nbval.plugin import get_sanitize_patterns
 
 from helpers.instruments.live import summary_text
 from helpers.instruments.measure import mandelbrot_workload
 from helpers.mandelbrot import REFERENCE_IMAGE
-from tests.plugin import SANITIZERS
-
-PATTERNS = get_sanitize_patterns(SANITIZERS.read_text(encoding="utf-8"))
-
-
-def sanitize(text: str) -> str:
-    for regex, replace in PATTERNS:
-        text = re.sub(regex, replace, text)
-    return text
+from tests.plugin import sanitize
 
 
 def test_the_pattern_names_the_rows_that_07_runs():
