@@ -4,7 +4,6 @@ by hand, for older Pythons (notebook 06)."""
 from __future__ import annotations
 
 import sys
-import time
 from concurrent.futures import CancelledError, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.pool import ThreadPool
@@ -25,13 +24,15 @@ def _outcome(future) -> str:
     return "finished"
 
 
-def _exit_codes(workers, timeout: float = 120.0) -> list[int]:
-    """The workers' exit codes, once each has one. The executor's own thread joins them
-    too, and a join that races with it can return before the exit code is stored."""
-    deadline = time.monotonic() + timeout
-    while any(worker.exitcode is None for worker in workers):
-        assert time.monotonic() < deadline, "a worker did not end"
-        time.sleep(0.05)
+def _exit_codes(manager, workers, timeout: float = 120.0) -> list[int]:
+    """The workers' exit codes, read once the executor's own thread has joined them.
+
+    Two threads must not poll one forkserver child at once: both see its end, one reads
+    the exit code and the other reads end-of-file, which Python records as 255 (a race in
+    popen_forkserver). So this waits for the executor's thread, and only then looks.
+    """
+    manager.join(timeout)
+    assert not manager.is_alive(), "the executor's thread did not end"
     return [worker.exitcode for worker in workers]
 
 
@@ -43,6 +44,7 @@ def test_running_tasks_fail_waiting_ones_are_cancelled_and_no_new_ones(how):
         while not all(f.running() for f in futures[:2]):
             sleep_for(0.01)
         workers = list(executor._processes.values())
+        manager = executor._executor_manager_thread  # shutdown() forgets it
         said = stop_workers(executor, how)
         assert said == f"{how}() on each worker, by hand ({how}_workers() is new in Python 3.14)"
         outcomes = [_outcome(f) for f in futures]
@@ -51,7 +53,7 @@ def test_running_tasks_fail_waiting_ones_are_cancelled_and_no_new_ones(how):
         assert set(outcomes[2:]) <= {"BrokenProcessPool", "CancelledError"}, outcomes
         with pytest.raises(RuntimeError):  # BrokenProcessPool or "after shutdown"
             executor.submit(sleep_for, 0)
-        codes = _exit_codes(workers)
+        codes = _exit_codes(manager, workers)
         assert sys.platform == "win32" or all(code < 0 for code in codes), codes  # a signal
     finally:
         executor.shutdown()
