@@ -375,13 +375,15 @@ def wait_for_no_leftovers(pid: int | None = None, timeout: float = 5.0) -> list[
 
 
 def describe_processes(procs: Iterable[Any]) -> str:
-    """One line per process: pid, status and command line."""
+    """One line per process: pid, status and command line (or its name, while a process
+    just started has no command line to read yet)."""
     import psutil
 
     lines = []
     for p in list_of(procs, "procs", what="processes"):
         try:
-            lines.append(f"pid {p.pid} ({p.status()}): {' '.join(p.cmdline())[:120]}")
+            command = " ".join(p.cmdline()) or p.name()
+            lines.append(f"pid {p.pid} ({p.status()}): {command[:120]}")
         except psutil.Error:
             lines.append(f"pid {p.pid} (zombie or gone)")
     return "\n".join(lines)

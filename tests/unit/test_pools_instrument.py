@@ -441,6 +441,25 @@ def test_wait_for_no_leftovers_and_describe_processes():
     assert describe_processes([]) == ""
 
 
+class _JustStarted:
+    """A process as psutil sees it between fork and exec: no command line yet."""
+
+    pid = 4242
+
+    def status(self) -> str:
+        return "running"
+
+    def cmdline(self) -> list[str]:
+        return []
+
+    def name(self) -> str:
+        return "python3"
+
+
+def test_describe_processes_names_a_process_without_a_command_line():
+    assert describe_processes([_JustStarted()]) == "pid 4242 (running): python3"
+
+
 def test_leftover_children_of_a_process_that_is_gone():
     popen = subprocess.Popen([sys.executable, "-c", "pass"])
     popen.wait()
