@@ -1,15 +1,19 @@
 """What the live view costs: a paired overhead ratio on the CPU-bound workload, in one run.
 
-    python -m benchmarks.live                  # 21 pairs, Mandelbrot 400x240x200
+    python -m benchmarks.live                  # 21 pairs, the target workload
     python -m benchmarks.live --repeats 41     # steadier
+    python -m benchmarks.live --size 400x240x200 --chunksize 1   # short runs, tiny messages
     python -m benchmarks.live --quick          # tiny sizes: checks that it runs
 
-**The figure.** One warm process pool with one worker per usable CPU computes the
-Mandelbrot image (one row per task) again and again, alternately without and with
-``live_view`` around the ``map`` (ABBA order: plain-view, view-plain, ...). Each pair
-gives the ratio of the two wall times; the figure is the median of the ratios, minus 1.
-The view runs as in a notebook, its panels rendered (SVG into an ``ipywidgets.HTML``) at
-every update, but shown nowhere (there is no frontend here).
+**The figure.** One warm process pool with one worker per usable CPU computes a
+Mandelbrot image again and again, alternately without and with ``live_view`` around the
+``map`` (ABBA order: plain-view, view-plain, ...). By default it is the workload that
+``benchmarks.speedup`` judges its targets on (800x480x300, four rows per message). Each
+pair gives the ratio of the two wall times; the figure is the median of the ratios,
+minus 1, with a 95 % interval for that median (``timing.median_interval``), because on a
+shared machine single runs move by several per cent. The view runs as in a notebook,
+its panels rendered (SVG into an ``ipywidgets.HTML``) at every update, but shown nowhere
+(there is no frontend here).
 
 **The cross-check.** Pairs keep slow changes in the machine's load out of the figure,
 but on a busy machine each wall time is noisy. So the view's costs are also measured
@@ -34,11 +38,12 @@ from typing import Any
 
 import psutil
 
+from benchmarks.speedup import TARGET_CHUNKSIZE, TARGET_SIZE, image_size
 from helpers.cpus import usable_cpus
 from helpers.instruments import live
 from helpers.instruments.measure import Workload, mandelbrot_workload
 from helpers.instruments.pools import warm_pool
-from helpers.instruments.timing import Stopwatch
+from helpers.instruments.timing import Stopwatch, median_interval
 
 OVERHEAD_TARGET = 0.02
 """Target: the live view slows the run by at most this fraction of its wall time."""
@@ -161,8 +166,13 @@ def view_costs(records: tuple[Any, ...], times: int = 200) -> ViewCosts:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog=SOURCE, description=__doc__.splitlines()[0])
-    parser.add_argument("--size", default="400x240x200",
-                        help="Mandelbrot image WIDTHxHEIGHTxMAX_ITER (default 400x240x200)")
+    default_size = "x".join(map(str, TARGET_SIZE))
+    parser.add_argument("--size", type=image_size, default=TARGET_SIZE,
+                        help=f"Mandelbrot image WIDTHxHEIGHTxMAX_ITER (default {default_size}, "
+                             "as benchmarks.speedup's targets)")
+    parser.add_argument("--chunksize", type=int, default=TARGET_CHUNKSIZE,
+                        help=f"rows per task message (default {TARGET_CHUNKSIZE}, as "
+                             "benchmarks.speedup's targets)")
     parser.add_argument("--repeats", type=int, default=21,
                         help="pairs of runs, with and without the view (default 21)")
     parser.add_argument("--workers", type=int, default=usable_cpus(),
@@ -175,20 +185,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true",
                         help="tiny sizes, one pair: checks that it runs, measures nothing")
     args = parser.parse_args(argv)
-    try:
-        args.width, args.height, args.max_iter = (int(p) for p in args.size.lower().split("x"))
-    except ValueError:
-        parser.error(f"--size must look like 400x240x200, not {args.size!r}")
+    args.width, args.height, args.max_iter = args.size
     if args.quick:
         args.width, args.height, args.max_iter, args.repeats = 60, 24, 30, 1
-    if args.repeats < 1 or args.workers < 1:
-        parser.error("--repeats and --workers must be at least 1")
+    if args.repeats < 1 or args.workers < 1 or args.chunksize < 1:
+        parser.error("--repeats, --workers and --chunksize must be at least 1")
     return args
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    work = mandelbrot_workload(args.width, args.height, args.max_iter)
+    work = mandelbrot_workload(args.width, args.height, args.max_iter, args.chunksize)
     load = psutil.getloadavg()[0] if hasattr(psutil, "getloadavg") else None
     print(f"Live view overhead ({SOURCE})")
     print(f"machine      : {usable_cpus()} usable of {psutil.cpu_count()} logical CPUs, "
@@ -204,8 +211,11 @@ def main(argv: list[str] | None = None) -> int:
     spread = sorted(paired.ratios)
     print(f"wall times   : median {paired.plain_seconds:.3f} s without, "
           f"{paired.view_seconds:.3f} s with the view")
+    low, high = median_interval(spread)
+    interval = (f"95 % interval for the median {low - 1:+.1%} to {high - 1:+.1%}"
+                if math.isfinite(low) else "too few pairs for a 95 % interval")
     print(f"ratios       : min {spread[0] - 1:+.1%}, median {paired.overhead:+.1%}, "
-          f"max {spread[-1] - 1:+.1%}")
+          f"max {spread[-1] - 1:+.1%}; {interval}")
     costs = view_costs(paired.records)
     print(f"costs (CPU)  : {costs.per_block * 1e3:.2f} ms per block, {costs.per_update * 1e3:.2f} "
           f"ms per update ({len(paired.records)} tasks on show), "

@@ -70,7 +70,8 @@ on this machine, so that sending tasks and results does not dominate."""
 SOURCE = "python -m benchmarks.speedup"
 
 
-def _size(text: str) -> tuple[int, int, int]:
+def image_size(text: str) -> tuple[int, int, int]:
+    """``WIDTHxHEIGHTxMAX_ITER`` (as in ``--size 400x240x200``) as three whole numbers."""
     try:
         width, height, max_iter = (int(part) for part in text.lower().split("x"))
     except ValueError:
@@ -115,9 +116,9 @@ def machine_ceiling(workload: Workload, copies: int, repeats: int,
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog=SOURCE, description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=_size, default=(400, 240, 200),
+    parser.add_argument("--size", type=image_size, default=(400, 240, 200),
                         help="Mandelbrot image WIDTHxHEIGHTxMAX_ITER (default 400x240x200)")
-    parser.add_argument("--target-size", type=_size, default=TARGET_SIZE,
+    parser.add_argument("--target-size", type=image_size, default=TARGET_SIZE,
                         help="the image the targets are measured on (default 800x480x300)")
     parser.add_argument("--chunksize", type=int, default=1,
                         help="rows per task message (default 1: dynamic balancing)")

@@ -335,7 +335,9 @@ def tasks_svg(records: Sequence[TaskRecord], now: float, width: int = 560) -> st
         parts.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="0" y2="{height - 18}" '
                      f'stroke="#dddddd"/><text x="{x:.1f}" y="{height - 5}" '
                      f'text-anchor="middle">{i * step:g} s</text>')
-    for r, (worker, bars) in enumerate((w, _spans(records, origin, scale)[w]) for w in rows):
+    spans = _spans(records, origin, scale)
+    for r, worker in enumerate(rows):
+        bars = spans[worker]
         y = 4 + r * row_height
         parts.append(f'<text x="0" y="{y + 14}">{html.escape(labels[worker])}</text>')
         for k, (x0, x1, task) in enumerate(bars):

@@ -6,6 +6,7 @@
 
     seconds, result = time_call(work, arg, repeats=3)            # best of 3
     seconds, result = time_call(work, arg, repeats=5, keep="median")
+    low, high = median_interval(ratios)                          # 95 % interval of a median
 
 Both read ``time.perf_counter()``: a monotonic clock with the best resolution the OS
 has. On Linux, macOS and Windows it is system-wide, so times taken in different
@@ -17,10 +18,10 @@ from __future__ import annotations
 import math
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from helpers.instruments.validate import bounded, choice, function, number
+from helpers.instruments.validate import bounded, choice, function, list_of, number
 
 KEEP = ("best", "median")
 
@@ -59,6 +60,29 @@ def time_call(func: Callable[..., Any], *args: Any, repeats: int = 1, keep: str 
             result = func(*args, **kwargs)
         samples.append(clock.seconds)
     return (min(samples) if keep == "best" else statistics.median(samples)), result
+
+
+def median_interval(values: Sequence[float], confidence: float = 0.95) -> tuple[float, float]:
+    """A distribution-free confidence interval for the median of ``values``.
+
+    Two of the sorted values, chosen from the binomial distribution (each value falls
+    below the true median with probability 1/2), so that the interval holds the median
+    with at least ``confidence``. It needs no assumption about the noise, which on a
+    busy machine is far from normal. Too few values for that confidence give
+    ``(-inf, inf)``: six are the fewest for 95 %.
+    """
+    ordered = sorted(list_of(values, "values", item=number, least=1, what="numbers"))
+    confidence = number(confidence, "confidence", least=0.5, most=0.999)
+    n, tail = len(ordered), (1 - confidence) / 2
+    below, k = 0.0, 0  # below = P(fewer than k+1 values fall below the median)
+    while True:
+        below += math.comb(n, k) / 2**n
+        if below > tail:
+            break
+        k += 1
+    if k == 0:
+        return -math.inf, math.inf
+    return ordered[k - 1], ordered[n - k]
 
 
 def format_seconds(seconds: float) -> str:

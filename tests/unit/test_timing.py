@@ -1,4 +1,5 @@
-"""helpers.instruments.timing: Stopwatch, time_call (best and median), format_seconds.
+"""helpers.instruments.timing: Stopwatch, time_call (best and median), format_seconds,
+median_interval.
 
 The clock is replaced by a fake one where a test asserts a duration, so nothing here
 depends on how busy the machine is.
@@ -7,13 +8,14 @@ depends on how busy the machine is.
 from __future__ import annotations
 
 import math
+import random
 from types import SimpleNamespace
 
 import pytest
 
 from helpers.costs import count_primes, rising_tasks
 from helpers.instruments import timing
-from helpers.instruments.timing import Stopwatch, format_seconds, time_call
+from helpers.instruments.timing import Stopwatch, format_seconds, median_interval, time_call
 from helpers.pools import quiet_work_log
 
 
@@ -136,3 +138,31 @@ def test_format_seconds(seconds, text):
 def test_format_seconds_refuses_bad_input(bad, error):
     with pytest.raises(error, match="seconds"):
         format_seconds(bad)
+
+
+def test_median_interval_picks_the_textbook_ranks():
+    # Ranks 14 and 28 of 41, and 40 and 61 of 100 (1-based), from the binomial tables.
+    assert median_interval(range(1, 42)) == (14, 28)
+    assert median_interval(range(1, 101)) == (40, 61)
+    assert median_interval([6, 1, 5, 2, 4, 3]) == (1, 6)  # six: the fewest for 95 %
+
+
+def test_median_interval_of_too_few_values_is_unbounded():
+    assert median_interval([1.0, 2.0, 3.0, 4.0, 5.0]) == (-math.inf, math.inf)
+    assert median_interval([1.0, 2.0, 3.0, 4.0, 5.0], confidence=0.9) == (1.0, 5.0)
+
+
+def test_median_interval_covers_the_median_at_least_as_often_as_promised():
+    rng = random.Random(12)
+    trials = 2000
+    covered = sum(low <= 0.5 <= high for low, high in (
+        median_interval([rng.random() for _ in range(21)]) for _ in range(trials)))
+    assert covered / trials >= 0.95
+
+
+@pytest.mark.parametrize("values, confidence, error", [
+    ([], 0.95, ValueError), ("123", 0.95, TypeError), ([1, "2"], 0.95, TypeError),
+    ([1, 2], 0.2, ValueError), ([1, 2], 1.0, ValueError)])
+def test_median_interval_rejects_bad_input(values, confidence, error):
+    with pytest.raises(error):
+        median_interval(values, confidence)
