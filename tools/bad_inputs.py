@@ -1239,6 +1239,10 @@ SPECS: list[Spec] = [
             keep="choice"),
           valid=V(func="SQUARE"), more={"repeats": ["0"], "keep": ["'Best'"]}),
     S("helpers.instruments.timing:format_seconds", seconds="number"),
+    _with(S("helpers.instruments.timing:median_interval", values="numbers",
+            confidence="fraction"),
+          valid=V(values="[1, 2, 3, 4, 5, 6]"),
+          more={"values": ["[]", "[1, None]"], "confidence": ["0.2", "1.0"]}),
     # --- helpers.instruments.transfer (08) ---
     _with(S("helpers.instruments.transfer:format_bytes", nbytes="bytes"),
           accept={"nbytes": {"10**13"}}),
