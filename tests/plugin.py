@@ -121,6 +121,39 @@ KERNEL_START_ATTEMPTS = 3
 """How often a notebook's kernel may fail to start before the notebook's tests error."""
 
 
+def _died_while_starting(error: BaseException) -> bool:
+    return isinstance(error, RuntimeError) and "died before replying" in str(error)
+
+
+def start_kernel(kernel_name: str, cwd: str, timeout: float = 60.0,
+                 attempts: int = KERNEL_START_ATTEMPTS) -> tuple[Any, Any]:
+    """A started Jupyter kernel and its client, channels open, ready: ``(manager, client)``.
+
+    The unit tests' own kernels (interrupts, the live view) start here. As for nbval's
+    kernels (:func:`with_kernel_start_retries`), a kernel that dies before it answers is
+    shut down and started again, at most ``attempts`` times in all. The caller stops the
+    channels and shuts the kernel down.
+    """
+    from jupyter_client.manager import KernelManager
+
+    for attempt in range(1, attempts + 1):
+        manager = KernelManager(kernel_name=kernel_name)
+        manager.start_kernel(cwd=cwd)
+        client = manager.client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=timeout)
+            return manager, client
+        except BaseException as error:
+            client.stop_channels()
+            manager.shutdown_kernel(now=True)
+            if not _died_while_starting(error) or attempt == attempts:
+                raise
+            print(f"\nkernel {kernel_name}: died while starting ({error}); starting another "
+                  f"({attempt + 1} of {attempts})", file=sys.stderr)
+    raise AssertionError("unreachable")
+
+
 def with_kernel_start_retries(setup: Callable[[Any], None],
                               attempts: int = KERNEL_START_ATTEMPTS) -> Callable[[Any], None]:
     """Wrap nbval's ``IPyNbFile.setup`` so a kernel that dies while starting is started again.
@@ -136,7 +169,7 @@ def with_kernel_start_retries(setup: Callable[[Any], None],
                 setup(self)
                 return
             except RuntimeError as error:
-                if "died before replying" not in str(error) or attempt == attempts:
+                if not _died_while_starting(error) or attempt == attempts:
                     raise
                 print(f"\n{getattr(self, 'name', self)}: the kernel died while starting "
                       f"({error}); starting another ({attempt + 1} of {attempts})",

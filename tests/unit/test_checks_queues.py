@@ -139,7 +139,7 @@ def feed_two_arguments(tasks, items):
     feed_right(tasks, items, 1)
 
 
-def test_feed_correct(capsys):
+def test_feed_correct(capsys, patient):
     check_feed(feed_right)
     assert capsys.readouterr().out.startswith("Correct!")
 

@@ -95,18 +95,14 @@ class Kernel:
 @pytest.fixture(scope="module")
 def kernel(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
            ) -> Iterator[Kernel]:
-    from jupyter_client.manager import KernelManager
-
+    from tests.plugin import start_kernel
     from tools.kernels import kernel_name, kernelspecs
 
     method = request.config.start_method
     with kernelspecs():
-        manager = KernelManager(kernel_name=kernel_name(method))
-        manager.start_kernel(cwd=str(request.config.rootpath))
-    client = manager.client()
-    client.start_channels()
+        manager, client = start_kernel(kernel_name(method), str(request.config.rootpath),
+                                       START_TIMEOUT)
     try:
-        client.wait_for_ready(timeout=START_TIMEOUT)
         stacks = tmp_path_factory.mktemp("kernel") / "stacks.txt"
         kernel = Kernel(manager, client, stacks)
         setup = kernel.run(f"""
@@ -114,6 +110,11 @@ def kernel(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
             faulthandler.register(signal.SIGUSR1, file=open({str(stacks)!r}, "a"),
                                   all_threads=True)
             print(multiprocessing.get_start_method())
+            # One child started and joined: under forkserver this starts the server, so
+            # that no test's interrupt lands while the first pool waits for it.
+            warm = multiprocessing.Process(target=int)
+            warm.start()
+            warm.join()
             """)
         assert setup["output"].strip() == method
         yield kernel

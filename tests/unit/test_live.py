@@ -237,7 +237,7 @@ def test_a_real_sigint_during_a_long_map_leaves_nothing(start_method, tmp_path, 
 
 def test_a_task_finishing_after_the_block_is_harmless(pool):
     with live_view(pool) as view:
-        late = pool.apply_async(time.sleep, (0.3,))
+        late = pool.apply_async(time.sleep, (2.0,))  # ends long after the block
     assert late.get(timeout=10) is None  # its record found no folder: it still returned
     _assert_nothing_left(view, pool)
     assert view.records == []
@@ -448,7 +448,7 @@ print(sorted(t.name for t in threading.enumerate() if t.name == 'live-view'),
 @pytest.fixture
 def kernel(tmp_path, monkeypatch):
     """A Jupyter kernel running this interpreter, started in the repository."""
-    from jupyter_client.manager import KernelManager
+    from tests.plugin import start_kernel
 
     spec = tmp_path / "kernels" / "live-test"
     spec.mkdir(parents=True)
@@ -457,11 +457,7 @@ def kernel(tmp_path, monkeypatch):
         "display_name": "live view test", "language": "python"}))
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
     monkeypatch.delenv("PYTEST_CURRENT_TEST", raising=False)
-    manager = KernelManager(kernel_name="live-test")
-    manager.start_kernel(cwd=str(ROOT))
-    client = manager.client()
-    client.start_channels()
-    client.wait_for_ready(timeout=60)
+    manager, client = start_kernel("live-test", str(ROOT))
     try:
         yield manager, client
     finally:

@@ -9,6 +9,7 @@ import inspect
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import nbval
 import nbval.kernel
@@ -18,6 +19,7 @@ import pytest
 from tests import plugin
 from tests.plugin import (
     ROOT,
+    start_kernel,
     with_kernel_start_retries,
     with_leftover_check,
     without_pytest_current_test,
@@ -187,3 +189,57 @@ def test_other_errors_are_not_retried():
     with pytest.raises(RuntimeError, match="no such kernel"):
         with_kernel_start_retries(setup, attempts=3)("nb")
     assert len(calls) == 1
+
+
+class _FakeKernels:
+    """Stands in for jupyter_client's KernelManager: the first ``dying`` kernels die
+    before replying (``error`` says how), the others are ready."""
+
+    def __init__(self, dying: int, error: str = "Kernel died before replying to kernel_info"):
+        self.dying, self.error, self.made, self.shut = dying, error, 0, 0
+
+    def __call__(self, kernel_name: str) -> Any:
+        fake, self.made = self, self.made + 1
+        dies = self.made <= self.dying
+
+        class Client:
+            def start_channels(self) -> None: ...
+            def stop_channels(self) -> None: ...
+
+            def wait_for_ready(self, timeout: float) -> None:
+                if dies:
+                    raise RuntimeError(fake.error)
+
+        class Manager:
+            def start_kernel(self, cwd: str) -> None: ...
+            def client(self) -> Client:
+                return Client()
+
+            def shutdown_kernel(self, now: bool) -> None:
+                fake.shut += 1
+
+        return Manager()
+
+
+def test_start_kernel_starts_a_dead_kernel_again(monkeypatch, capsys):
+    import jupyter_client.manager
+
+    kernels = _FakeKernels(dying=2)
+    monkeypatch.setattr(jupyter_client.manager, "KernelManager", kernels)
+    manager, client = start_kernel("k", "/", attempts=3)
+    assert (kernels.made, kernels.shut) == (3, 2)  # the two dead ones were shut down
+    assert capsys.readouterr().err.count("died while starting") == 2
+
+
+@pytest.mark.parametrize("dying, error, made", [
+    (5, "Kernel died before replying to kernel_info", 3),  # gives up after the last one
+    (1, "no such kernel", 1),                               # other errors: not retried
+])
+def test_start_kernel_gives_up(monkeypatch, dying, error, made):
+    import jupyter_client.manager
+
+    kernels = _FakeKernels(dying, error)
+    monkeypatch.setattr(jupyter_client.manager, "KernelManager", kernels)
+    with pytest.raises(RuntimeError, match=error):
+        start_kernel("k", "/", attempts=3)
+    assert (kernels.made, kernels.shut) == (made, made)

@@ -4,7 +4,6 @@ exact on exact data. No test asserts a speed: the machine may be busy."""
 from __future__ import annotations
 
 import multiprocessing
-import os
 import subprocess
 import sys
 import textwrap
@@ -165,16 +164,23 @@ def test_segment_exists_for_a_name_never_created():
     assert not transfer.segment_exists("psm_no_such_block_for_the_course")
 
 
-def _psm_blocks() -> set[str]:
-    return {name for name in os.listdir("/dev/shm") if name.startswith("psm_")}
+def test_time_copies_vs_shared_leaves_no_block(monkeypatch):
+    # The names of the blocks this call creates (other test runs may make their own).
+    created = []
+    real = transfer.shared_memory.SharedMemory
 
+    def recording(*args, **kwargs):
+        block = real(*args, **kwargs)
+        if kwargs.get("create"):
+            created.append(block.name)
+        return block
 
-@pytest.mark.skipif(not os.path.isdir("/dev/shm"), reason="Linux only")
-def test_time_copies_vs_shared_leaves_no_block():
-    before = _psm_blocks()
+    monkeypatch.setattr(transfer.shared_memory, "SharedMemory", recording)
     copies, sharing = transfer.time_copies_vs_shared(50_000, repeats=1)
+    monkeypatch.undo()
     assert copies > 0 and sharing > 0
-    assert not (_psm_blocks() - before)
+    assert created, "time_copies_vs_shared made no shared block"
+    assert not [name for name in created if transfer.segment_exists(name)]
     assert not multiprocessing.active_children()
 
 
