@@ -28,7 +28,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -69,31 +69,52 @@ def lab_command(folder: Path, tmp: Path, port: int, token: str) -> list[str]:
             f"--LabApp.workspaces_dir={tmp / 'workspaces'}"]
 
 
+SERVER_START_ATTEMPTS = 3
+"""How often a server may find its port taken before the tests error."""
+
+
 @contextmanager
-def serving(command: list[str], tmp: Path, port: int, token: str,
-            cwd: Path | None = None) -> Iterator[str]:
-    """Run the JupyterLab ``command``; yield its base URL once it answers; stop it after."""
-    server = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
-                              stderr=(tmp / "server.log").open("w"))
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    pytest.fail("JupyterLab did not start:\n" + (tmp / "server.log").read_text())
-                time.sleep(0.5)
-        yield base
-    finally:
-        server.terminate()
+def serving(command_for: Callable[[int], list[str]], tmp: Path, token: str,
+            cwd: Path | None = None, attempts: int = SERVER_START_ATTEMPTS) -> Iterator[str]:
+    """Run the JupyterLab command ``command_for(port)`` on a free port; yield its base URL
+    once it answers; stop it after.
+
+    A free port is free when picked, not when the server binds it seconds later: another
+    process may take it in between. The server is told not to move to another port
+    (``port_retries=0``); if it finds its port taken, it starts again on a new one.
+    """
+    for attempt in range(1, attempts + 1):
+        port = free_port()
+        log = tmp / "server.log"
+        server = subprocess.Popen([*command_for(port), "--ServerApp.port_retries=0"], cwd=cwd,
+                                  stdout=subprocess.DEVNULL, stderr=log.open("w"))
+        base = f"http://127.0.0.1:{port}"
         try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+            if _answers(server, f"{base}/api/status?token={token}"):
+                yield base
+                return
+            text = log.read_text()
+            if "already in use" not in text or attempt == attempts:
+                pytest.fail("JupyterLab did not start:\n" + text)
+        finally:
+            server.terminate()
+            try:
+                server.wait(30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+def _answers(server: subprocess.Popen, url: str, timeout: float = 90) -> bool:
+    """Whether the server at ``url`` answers within ``timeout`` s (False once it exits)."""
+    deadline = time.monotonic() + timeout
+    while server.poll() is None and time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return True
+        except OSError:
+            time.sleep(0.5)
+    return False
 
 
 @pytest.fixture(scope="module")
@@ -105,8 +126,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Pa
     folder = tmp / "notebooks"
     shutil.copytree(NOTEBOOKS, folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     _write_settings(tmp / "settings")
-    token, port = secrets.token_hex(16), free_port()
-    with serving(lab_command(folder, tmp, port, token), tmp, port, token) as base:
+    token = secrets.token_hex(16)
+    with serving(lambda port: lab_command(folder, tmp, port, token), tmp, token) as base:
         yield base, token, folder
 
 
@@ -199,3 +220,23 @@ def test_run_all_in_jupyterlab(lab, page, path: Path) -> None:
     assert widgets_shown >= widgets, f"{widgets} widget outputs, {widgets_shown} shown"
     images = sum("image/png" in o.get("data", {}) for c in code for o in c["outputs"])
     assert images_shown == images, f"{images} plots, {images_shown} shown as images"
+
+
+def test_serving_starts_again_on_a_new_port_when_its_port_is_taken(tmp_path, monkeypatch):
+    import socket
+
+    with socket.socket() as taken:  # the first port picked is already in use
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        ports = iter([busy, free_port()])
+        monkeypatch.setattr(sys.modules[__name__], "free_port", lambda: next(ports))
+        token, folder = secrets.token_hex(16), tmp_path / "empty"
+        folder.mkdir()
+        with serving(lambda port: lab_command(folder, tmp_path, port, token), tmp_path,
+                     token) as base:
+            status = json.loads(urllib.request.urlopen(f"{base}/api/status?token={token}",
+                                                       timeout=10).read())
+        assert "started" in status
+        assert next(ports, None) is None, "it did not try the taken port first"
+        assert base != f"http://127.0.0.1:{busy}"

@@ -23,7 +23,6 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.instruments.cluster import free_port
 from tests.browser.test_jupyterlab import (
     ARTIFACTS,
     VISIBLE,
@@ -72,8 +71,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Pa
     folder.mkdir()
     _write_notebook(folder)
     _write_settings(tmp / "settings")
-    token, port = secrets.token_hex(16), free_port()
-    with serving(lab_command(folder, tmp, port, token), tmp, port, token) as base:
+    token = secrets.token_hex(16)
+    with serving(lambda port: lab_command(folder, tmp, port, token), tmp, token) as base:
         yield base, token, folder
 
 

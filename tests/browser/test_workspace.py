@@ -22,7 +22,6 @@ from pathlib import Path
 import pytest
 
 from helpers.instruments import workspace as ws
-from helpers.instruments.cluster import free_port
 from tests.browser.test_jupyterlab import (
     ARTIFACTS,
     VISIBLE,
@@ -49,14 +48,16 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Pa
                     ignore=shutil.ignore_patterns(".ipynb_checkpoints", "results"))
     folder = ws.sync(tmp).folder
     _write_settings(tmp / "settings")
-    token, port = secrets.token_hex(16), free_port()
-    command = ws.lab_command(sys.executable, folder, [
-        "--no-browser", "--ip=127.0.0.1", f"--port={port}", f"--IdentityProvider.token={token}",
-        f"--LabApp.user_settings_dir={tmp / 'settings'}",
-        f"--LabApp.workspaces_dir={tmp / 'workspaces'}"])
-    if "--allow-root" not in command:
-        command.append("--allow-root")
-    with serving(command, tmp, port, token, cwd=folder) as base:
+    token = secrets.token_hex(16)
+
+    def command(port: int) -> list[str]:
+        line = ws.lab_command(sys.executable, folder, [
+            "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+            f"--IdentityProvider.token={token}", f"--LabApp.user_settings_dir={tmp / 'settings'}",
+            f"--LabApp.workspaces_dir={tmp / 'workspaces'}"])
+        return line if "--allow-root" in line else [*line, "--allow-root"]
+
+    with serving(command, tmp, token, cwd=folder) as base:
         yield base, token, folder
 
 
