@@ -53,7 +53,7 @@ from helpers.instruments.measure import (
     timeline_overhead,
     worker_counts,
 )
-from helpers.instruments.pools import start_cost
+from helpers.instruments.pools import kill_tree, start_cost
 from helpers.instruments.results import describe_machine, save_results
 from helpers.instruments.timing import Stopwatch
 from helpers.instruments.validate import START_METHODS
@@ -105,11 +105,16 @@ def machine_ceiling(workload: Workload, copies: int, repeats: int,
         results = ctx.Queue()
         procs = [ctx.Process(target=_serial_run_seconds, args=(workload, results))
                  for _ in range(copies)]
-        for proc in procs:
-            proc.start()
-        times = [results.get(timeout=600) for _ in procs]
-        for proc in procs:
-            proc.join()
+        try:
+            for proc in procs:
+                proc.start()
+            times = [results.get(timeout=600) for _ in procs]
+            for proc in procs:
+                proc.join()
+        finally:  # an error or Ctrl-C: leave no copy running
+            for proc in procs:
+                if proc.pid is not None and proc.exitcode is None:
+                    kill_tree(proc)
         ratios.append(clock.seconds / (sum(times) / len(times)))
     return statistics.median(ratios)
 

@@ -86,8 +86,9 @@ def serving(command_for: Callable[[int], list[str]], tmp: Path, token: str,
     for attempt in range(1, attempts + 1):
         port = free_port()
         log = tmp / "server.log"
-        server = subprocess.Popen([*command_for(port), "--ServerApp.port_retries=0"], cwd=cwd,
-                                  stdout=subprocess.DEVNULL, stderr=log.open("w"))
+        with log.open("w") as errors:  # the server keeps its own copy of the file
+            server = subprocess.Popen([*command_for(port), "--ServerApp.port_retries=0"],
+                                      cwd=cwd, stdout=subprocess.DEVNULL, stderr=errors)
         base = f"http://127.0.0.1:{port}"
         try:
             if _answers(server, f"{base}/api/status?token={token}"):
@@ -119,7 +120,7 @@ def _answers(server: subprocess.Popen, url: str, timeout: float = 90) -> bool:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Path]]:
-    """A JupyterLab server on 127.0.0.1 over a copy of notebooks/: (base URL, folder)."""
+    """A JupyterLab server on 127.0.0.1 over a copy of notebooks/: (base URL, token, folder)."""
     require_chromium()
     tmp = tmp_path_factory.mktemp("lab")
     (ARTIFACTS / "run-all-seconds.txt").unlink(missing_ok=True)
