@@ -64,22 +64,40 @@ def setup(venv_dir: Path = VENV, requirements: str = "requirements.txt",
           log: Path | None = None) -> None:
     """Create ``venv_dir`` with this Python and install ``requirements`` into it, unless it
     is already up to date. ``log``: a file for pip's output instead of the screen."""
-    if not venv_python(venv_dir).exists():
-        print(f"Creating a virtual environment in {venv_dir} ...", flush=True)
-        venv.create(venv_dir, with_pip=True)
-    ignore = venv_dir / ".gitignore"  # keep it out of git, whatever .gitignore says
-    if not ignore.exists():
-        ignore.write_text("# created by course.py\n*\n")
     digest = requirements_digest(tuple(dict.fromkeys(
         ("requirements.txt", requirements, "pyproject.toml"))))
     stamp = venv_dir / STAMP_NAME
-    if stamp.exists() and stamp.read_text() == digest:
+    if venv_python(venv_dir).exists() and stamp.exists() and stamp.read_text() == digest:
         return
+    if not has_pip(venv_dir):  # new, or left broken (an interrupted set-up, a removed Python)
+        again = venv_dir.exists()
+        print(f"{'Making again' if again else 'Creating'} the virtual environment in "
+              f"{venv_dir} ...", flush=True)
+        venv.create(venv_dir, with_pip=True, clear=again)
+    ignore = venv_dir / ".gitignore"  # keep it out of git, whatever .gitignore says
+    if not ignore.exists():
+        ignore.write_text("# created by course.py\n*\n")
     pip = [venv_python(venv_dir), "-m", "pip", "install", "--disable-pip-version-check"]
-    if run(*pip, "--upgrade", "pip", log=log) or run(*pip, "-r", ROOT / requirements, log=log):
-        sys.exit(f"Installing {requirements} failed; see the messages "
-                 f"{'above' if log is None else f'in {log}'}.")
-    stamp.write_text(digest)
+    for attempt in (1, 2):  # once more after a failure: a download can fail once
+        if not (run(*pip, "--upgrade", "pip", log=log)
+                or run(*pip, "-r", ROOT / requirements, log=log)):
+            stamp.write_text(digest)
+            return
+        if attempt == 1:
+            print(f"Installing {requirements} failed; trying once more ...", flush=True)
+    sys.exit(f"Installing {requirements} failed; see the messages "
+             f"{'above' if log is None else f'in {log}'}.")
+
+
+def has_pip(venv_dir: Path) -> bool:
+    """Whether ``venv_dir`` has an interpreter that runs, with pip in it."""
+    python = venv_python(venv_dir)
+    try:
+        return python.exists() and subprocess.call(
+            [python, "-m", "pip", "--version"], stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL) == 0
+    except OSError:  # there, but it does not run
+        return False
 
 
 def workspace():

@@ -53,6 +53,8 @@ START_METHODS = ("fork", "spawn", "forkserver")
 TIMING_NOTEBOOKS = ("07_speedup.ipynb", "08_costs.ipynb")
 """Notebooks that measure speed: they run alone, so other tests do not slow them."""
 TAIL_LINES = 60
+SETUP_TAIL_LINES = 12
+SUMMARY_LINES = 15
 
 
 def in_ci() -> bool:
@@ -85,14 +87,18 @@ def install_requirements(prefix: list[str], venv_dir: Path, log: Path) -> None:
     stamp = venv_dir / course.STAMP_NAME
     if stamp.exists() and stamp.read_text() == digest:
         return
-    with log.open("a") as out:
-        for args in (["--upgrade", "pip"], ["-r", "requirements.txt"]):
-            code = subprocess.call([*prefix, "-m", "pip", "install", "-q",
-                                    "--disable-pip-version-check", *args],
-                                   cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-            if code:
-                raise RuntimeError(f"pip install {' '.join(args)} failed (see {log})")
-    stamp.write_text(digest)
+    for attempt in (1, 2):  # once more after a failure, as course.setup does
+        with log.open("a") as out:
+            failed = next((args for args in (["--upgrade", "pip"], ["-r", "requirements.txt"])
+                           if subprocess.call([*prefix, "-m", "pip", "install", "-q",
+                                               "--disable-pip-version-check", *args],
+                                              cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)),
+                          None)
+            if failed is None:
+                stamp.write_text(digest)
+                return
+            out.write(f"pip install {' '.join(failed)} failed (attempt {attempt})\n")
+    raise RuntimeError(f"pip install {' '.join(failed)} failed twice (see {log})")
 
 
 def start_methods_of(prefix: list[str]) -> tuple[tuple[str, ...], str]:
@@ -177,8 +183,12 @@ class Job:
         with self.log.open("w") as out:
             out.write("+ " + " ".join(self.command) + "\n")
             out.flush()
-            code = subprocess.call(self.command, cwd=ROOT, stdout=out,
-                                   stderr=subprocess.STDOUT, env=env)
+            try:
+                code = subprocess.call(self.command, cwd=ROOT, stdout=out,
+                                       stderr=subprocess.STDOUT, env=env)
+            except OSError as error:  # its interpreter is missing: its set-up failed
+                out.write(f"could not start: {error}\n")
+                code = -1
         self.seconds = time.monotonic() - start
         # pytest exits 5 when it ran no test: a failure too, like any non-zero code.
         self.result = "passed" if code == 0 else f"FAILED (exit {code})"
@@ -247,7 +257,7 @@ def _run_and_say(job: Job, say: Callable[[str], None]) -> None:
 
 
 def report(jobs: list[Job], setup_seconds: dict[str, float], missing: dict[str, str],
-           total: float) -> list[str]:
+           total: float, setup_failures: dict[str, str] | None = None) -> list[str]:
     """The closing lines: failures' tails, one line per Python and method, the stage table."""
     lines = []
     for job in jobs:
@@ -276,6 +286,36 @@ def report(jobs: list[Job], setup_seconds: dict[str, float], missing: dict[str, 
     for stage, seconds in stages.items():
         lines.append(f"  {stage:<34} {seconds:7.0f}")
     lines.append(f"  {'wall time, all together':<34} {total:7.0f}")
+    return lines + why_failed(jobs, {**missing, **(setup_failures or {})})
+
+
+def setup_log(name: str) -> Path:
+    """The log file of the set-up step ``name`` (a Python version, or a step's name)."""
+    special = {"instructor environment": "set-up-instructor.log",
+               "this Python's .venv": "set-up-venv.log"}
+    return ARTIFACTS / special.get(name, f"set-up-python{name}.log")
+
+
+def why_failed(jobs: list[Job], missing: dict[str, str]) -> list[str]:
+    """A short account of each failure, for the very end of the output (where a CI page
+    that keeps only the last lines still shows it): each set-up error with its log's last
+    lines, and each failed job's failing tests as pytest named them."""
+    lines: list[str] = []
+    for name, error in missing.items():
+        lines += ["", f"Set-up of {name} failed: {error}"]
+        log = setup_log(name)
+        if log.exists():
+            tail = log.read_text(errors="replace").splitlines()[-SETUP_TAIL_LINES:]
+            lines += [f"  | {line}" for line in tail]
+    for job in jobs:
+        if not job.failed:
+            continue
+        text = job.log.read_text(errors="replace") if job.log.exists() else ""
+        named = [line for line in text.splitlines()
+                 if line.startswith(("FAILED ", "ERROR ", "could not start", "Timeout"))]
+        last = text.splitlines()[-1:] if text.strip() else ["(no output)"]
+        lines += ["", f"{job.name}: {job.result}, {job.seconds:.0f} s"]
+        lines += [f"  | {line}" for line in [*named[:SUMMARY_LINES], *last]]
     return lines
 
 
@@ -309,6 +349,7 @@ def main(argv: list[str] | None = None) -> int:
 
     say("set-up: virtual environments, Chromium, Pythons " + ", ".join(args.pythons))
     setup_seconds: dict[str, float] = {}
+    setup_failures: dict[str, str] = {}
     envs: dict[str, Environment] = {}
     chromium_error = ""
 
@@ -318,6 +359,7 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 func()
             except (SystemExit, Exception) as error:  # the jobs that need it will fail
+                setup_failures[name.removeprefix("Python ")] = str(error) or repr(error)
                 say(f"set-up FAILED: {name}: {error}")
             setup_seconds[f"set-up: {name}"] = time.monotonic() - start
             say(f"set-up done: {name} ({setup_seconds[f'set-up: {name}']:.0f} s)")
@@ -343,8 +385,9 @@ def main(argv: list[str] | None = None) -> int:
     for thread in threads:
         thread.join()
 
-    missing = {v: e.error for v, e in envs.items() if e.error}
-    ready = [envs[v] for v in args.pythons if not envs[v].error]
+    missing = {v: envs[v].error if v in envs else setup_failures.pop(v, "set-up did not end")
+               for v in args.pythons if v not in envs or envs[v].error}
+    ready = [envs[v] for v in args.pythons if v not in missing]
     main_python = [str(course.venv_python())]
     jobs: list[Job] = []
     if "lint" not in args.skip:
@@ -374,7 +417,8 @@ def main(argv: list[str] | None = None) -> int:
         say(f"NOT RUN: {version}: {error}")
     run_jobs(jobs, args.slots, say)
 
-    for line in report(jobs, setup_seconds, missing, time.monotonic() - started):
+    for line in report(jobs, setup_seconds, missing, time.monotonic() - started,
+                       setup_failures):
         print(line)
     failed = [job.name for job in jobs if job.failed]
     if in_ci():
