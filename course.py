@@ -29,7 +29,6 @@ import hashlib  # noqa: E402 - after the version check, on purpose
 import importlib.util  # noqa: E402
 import os  # noqa: E402
 import subprocess  # noqa: E402
-import venv  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
@@ -73,7 +72,13 @@ def setup(venv_dir: Path = VENV, requirements: str = "requirements.txt",
         again = venv_dir.exists()
         print(f"{'Making again' if again else 'Creating'} the virtual environment in "
               f"{venv_dir} ...", flush=True)
-        venv.create(venv_dir, with_pip=True, clear=again)
+        # In a child process, as tools/pythons.py does: environments made at once from
+        # several threads (tools/ci.py) share no state of this interpreter.
+        if run(sys.executable, "-m", "venv", *(["--clear"] if again else []), venv_dir,
+               log=log) or not has_pip(venv_dir):
+            sys.exit(f"Could not create a virtual environment in {venv_dir}"
+                     f"{'' if log is None else f' (see {log})'}. On Debian and Ubuntu, "
+                     f"install the python3-venv package; then run this command again.")
     ignore = venv_dir / ".gitignore"  # keep it out of git, whatever .gitignore says
     if not ignore.exists():
         ignore.write_text("# created by course.py\n*\n")

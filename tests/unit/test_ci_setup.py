@@ -21,11 +21,15 @@ def test_has_pip_is_false_for_nothing_and_for_a_venv_without_pip(tmp_path):
 
 @pytest.fixture
 def pip_calls(monkeypatch):
-    """course.run recorded instead of run; each pip call's exit code comes from ``codes``."""
+    """pip calls recorded instead of run; each one's exit code comes from ``codes``.
+    Making the venv itself (``-m venv``) runs for real."""
     calls: list[tuple[str, ...]] = []
     codes: list[int] = []
+    real_run = course.run
 
     def fake_run(*args, cwd=course.ROOT, log=None):
+        if [str(a) for a in args[1:3]] == ["-m", "venv"]:
+            return real_run(*args, cwd=cwd, log=log)
         calls.append(tuple(str(a) for a in args))
         return codes.pop(0) if codes else 0
 
