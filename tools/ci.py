@@ -31,9 +31,11 @@ Outside CI a Python that cannot be found or provisioned is reported and skipped;
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -54,6 +56,11 @@ TIMING_NOTEBOOKS = ("07_speedup.ipynb", "08_costs.ipynb")
 """Notebooks that measure speed: they run alone, so other tests do not slow them."""
 TAIL_LINES = 60
 SETUP_TAIL_LINES = 12
+JOB_TIMEOUT_S = 1800
+"""The longest one job may run (the longest takes about 5 minutes): a job that hangs is
+stopped, reported, and does not hold up the whole run."""
+STOP_GRACE_S = 60
+"""How long a job that ran too long has, after its Ctrl-C, to print where it was."""
 SUMMARY_LINES = 15
 
 
@@ -184,18 +191,46 @@ class Job:
             out.write("+ " + " ".join(self.command) + "\n")
             out.flush()
             try:
-                code = subprocess.call(self.command, cwd=ROOT, stdout=out,
-                                       stderr=subprocess.STDOUT, env=env)
+                proc = subprocess.Popen(self.command, cwd=ROOT, stdout=out,
+                                        stderr=subprocess.STDOUT, env=env,
+                                        start_new_session=os.name == "posix")
             except OSError as error:  # its interpreter is missing: its set-up failed
                 out.write(f"could not start: {error}\n")
-                code = -1
+                code: int | None = -1
+            else:
+                code = wait_or_stop(proc, JOB_TIMEOUT_S)
+                if code is None:
+                    out.write(f"\nTimeout: stopped after {JOB_TIMEOUT_S} s\n")
         self.seconds = time.monotonic() - start
         # pytest exits 5 when it ran no test: a failure too, like any non-zero code.
-        self.result = "passed" if code == 0 else f"FAILED (exit {code})"
+        self.result = ("passed" if code == 0 else f"FAILED (exit {code})" if code is not None
+                       else f"FAILED (stopped after {JOB_TIMEOUT_S} s)")
 
     @property
     def failed(self) -> bool:
         return self.result != "passed"
+
+
+def wait_or_stop(proc: subprocess.Popen, timeout: float) -> int | None:
+    """``proc``'s exit code; or, if it runs longer than ``timeout`` seconds, stop it and
+    return None. It gets a Ctrl-C first (pytest then prints where it was and its summary),
+    then, :data:`STOP_GRACE_S` later, everything in its process group is killed."""
+    try:
+        return proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        pass
+    if os.name != "posix":
+        proc.kill()
+        proc.wait()
+        return None
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(proc.pid, signal.SIGINT)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        proc.wait(STOP_GRACE_S)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    return None
 
 
 def pytest_jobs(env: Environment, oldest: str, newest: str) -> list[Job]:
@@ -313,7 +348,7 @@ def why_failed(jobs: list[Job], missing: dict[str, str]) -> list[str]:
         text = job.log.read_text(errors="replace") if job.log.exists() else ""
         named = [line for line in text.splitlines()
                  if line.startswith(("FAILED ", "ERROR ", "could not start", "Timeout"))]
-        last = text.splitlines()[-1:] if text.strip() else ["(no output)"]
+        last = text.splitlines()[-3:] if text.strip() else ["(no output)"]
         lines += ["", f"{job.name}: {job.result}, {job.seconds:.0f} s"]
         lines += [f"  | {line}" for line in [*named[:SUMMARY_LINES], *last]]
     return lines

@@ -3,7 +3,9 @@ last lines say why something failed (a CI page may keep only the end of the outp
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 import venv
 
 import pytest
@@ -107,3 +109,40 @@ def test_the_report_ends_with_the_failing_tests_and_the_set_up_errors(tmp_path, 
     assert "  | FAILED tests/unit/test_x.py::test_y - AssertionError" in end
     assert "  | 1 failed, 9 passed in 3.00s" in end
     assert "py3.12 unit:" not in end
+
+
+@pytest.mark.skipif(os.name != "posix", reason="process groups are POSIX")
+@pytest.mark.parametrize("ignores_ctrl_c", [False, True])
+def test_a_job_that_runs_too_long_is_stopped_with_everything_it_started(
+        tmp_path, monkeypatch, ignores_ctrl_c):
+    monkeypatch.setattr(ci, "JOB_TIMEOUT_S", 1)
+    monkeypatch.setattr(ci, "STOP_GRACE_S", 1)
+    pid_file = tmp_path / "grandchild.pid"
+    job = make_job(tmp_path, monkeypatch, "py3.99 unit", [sys.executable, "-c", f"""
+import signal, subprocess, sys, time
+if {ignores_ctrl_c}:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"])
+open({str(pid_file)!r}, "w").write(str(child.pid))
+print("started", flush=True)
+time.sleep(300)
+"""])
+    started = time.monotonic()
+    job.run()
+    assert time.monotonic() - started < 30
+    assert job.result == "FAILED (stopped after 1 s)"
+    assert "Timeout: stopped after 1 s" in job.log.read_text()
+    grandchild = int(pid_file.read_text())
+    assert wait_gone(grandchild), "the job's own child was left running"
+
+
+def wait_gone(pid: int, timeout: float = 10.0) -> bool:
+    import psutil
+
+    try:
+        psutil.Process(pid).wait(timeout)
+    except psutil.NoSuchProcess:
+        return True
+    except psutil.TimeoutExpired:
+        return False
+    return True
