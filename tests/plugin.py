@@ -10,10 +10,11 @@ one more test item that fails if the kernel left a child process behind. The
 notebooks themselves contain no test plumbing.
 
 This plugin reaches into nbval in two places: it wraps ``IPyNbFile.setup`` (to start
-the kernel without ``PYTEST_CURRENT_TEST``, and again if it dies while starting) and
-``IPyNbFile.collect`` (to add the leftover check). requirements.txt pins nbval, and
-tests/unit/test_plugin.py checks both hooks against the installed nbval, so an upgrade
-that changes them fails loudly.
+the kernel in the run's own folder, without ``PYTEST_CURRENT_TEST``, and again if it dies
+while starting) and ``IPyNbFile.collect`` (to add the leftover check). requirements.txt
+pins nbval, and tests/unit/test_plugin.py checks both hooks, and the ``RunningKernel``
+call inside ``setup``, against the installed nbval, so an upgrade that changes them fails
+loudly.
 """
 
 from __future__ import annotations
@@ -35,9 +36,10 @@ from helpers.instruments.pools import describe_processes, wait_for_no_leftovers
 from tools import kernels
 
 try:
+    import nbval.plugin as nbval_plugin
     from nbval.plugin import IPyNbFile
 except ImportError:  # nbval missing: unit tests still run
-    IPyNbFile = None
+    nbval_plugin = IPyNbFile = None
 
 ROOT = kernels.ROOT
 NOTEBOOKS = kernels.NOTEBOOKS
@@ -80,14 +82,18 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         [str(jupyter_dir), *filter(None, [os.environ.get("JUPYTER_PATH")])])
     config.option.nbval_kernel_name = kernels.kernel_name(method)
+    config.notebook_folder = Path(tempfile.mkdtemp(prefix="mp-course-notebooks-"))
+    for notebook in NOTEBOOKS.glob("*.ipynb"):  # 00_start_here counts their exercises
+        shutil.copy2(notebook, config.notebook_folder)
     if not config.option.nbval_sanitize_with:
         config.option.nbval_sanitize_with = str(SANITIZERS)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    kernels_dir = getattr(config, "kernels_dir", None)
-    if kernels_dir:
-        shutil.rmtree(kernels_dir, ignore_errors=True)
+    for folder in (getattr(config, "kernels_dir", None),
+                   getattr(config, "notebook_folder", None)):
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def pytest_report_header(config: pytest.Config) -> str:
@@ -113,6 +119,36 @@ def without_pytest_current_test(setup: Callable[[Any], None]) -> Callable[[Any],
         finally:
             if saved is not None:
                 os.environ["PYTEST_CURRENT_TEST"] = saved
+
+    return wrapped
+
+
+def in_own_folder(setup: Callable[[Any], None]) -> Callable[[Any], None]:
+    """Wrap nbval's ``IPyNbFile.setup`` so the kernel starts in this test run's own
+    folder (``config.notebook_folder``), not in ``notebooks/``.
+
+    What a notebook writes (``%%writefile my_workers.py``, ``results/``) then stays in its
+    run: two runs at once (``tools/ci.py`` runs several) cannot overwrite or delete each
+    other's files, and nothing is left in ``notebooks/``. The folder holds a copy of the
+    course's notebooks, the only files of their folder that a notebook reads (00's
+    progress table). nbval's setup makes its kernel with ``RunningKernel(..., cwd=...)``;
+    for that one call the name points at a function that passes this folder instead.
+    """
+    def wrapped(self: Any) -> None:
+        folder = getattr(self.config, "notebook_folder", None)
+        if folder is None:
+            setup(self)
+            return
+        real = nbval_plugin.RunningKernel
+
+        def running_kernel(*args: Any, cwd: str | None = None, **kwargs: Any) -> Any:
+            return real(*args, cwd=str(folder), **kwargs)
+
+        nbval_plugin.RunningKernel = running_kernel
+        try:
+            setup(self)
+        finally:
+            nbval_plugin.RunningKernel = real
 
     return wrapped
 
@@ -202,5 +238,6 @@ class NoLeftoverChildren(pytest.Item):
 
 
 if IPyNbFile is not None:
-    IPyNbFile.setup = with_kernel_start_retries(without_pytest_current_test(IPyNbFile.setup))
+    IPyNbFile.setup = with_kernel_start_retries(without_pytest_current_test(
+        in_own_folder(IPyNbFile.setup)))
     IPyNbFile.collect = with_leftover_check(IPyNbFile.collect, NoLeftoverChildren)

@@ -21,8 +21,9 @@ virtual environment exists. In order:
    * the browser tests (JupyterLab in headless Chromium) and the grading tests
      (nbgrader, in ``.venv-instructor``).
 3. **Report**: one line per Python and start method, then a table of every stage and
-   its seconds. Each job's full output is in ``artifacts/ci/``; a failed job's last
-   lines are printed too.
+   its seconds, then, last, why anything failed (:func:`why_failed`). Each job's full
+   output is in ``artifacts/ci/``; a failed job's last lines are printed too. A job that
+   runs past :data:`JOB_TIMEOUT_S` is stopped (:func:`wait_or_stop`).
 
 Outside CI a Python that cannot be found or provisioned is reported and skipped; with
 ``CI`` set in the environment it counts as a failure.

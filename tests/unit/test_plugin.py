@@ -8,6 +8,8 @@ import ast
 import inspect
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ import pytest
 from tests import plugin
 from tests.plugin import (
     ROOT,
+    in_own_folder,
     start_kernel,
     with_kernel_start_retries,
     with_leftover_check,
@@ -58,6 +61,86 @@ def test_setup_without_the_variable_does_not_invent_it(monkeypatch):
     assert calls == [1] and "PYTEST_CURRENT_TEST" not in os.environ
 
 
+# --- in_own_folder ---------------------------------------------------------------------------
+
+
+class FakeFile:
+    """Stands in for nbval's IPyNbFile: a config with (or without) the run's own folder."""
+
+    def __init__(self, folder=None):
+        self.config = type("Config", (), {})()
+        if folder is not None:
+            self.config.notebook_folder = folder
+
+
+def _setup_making_a_kernel(made: list, fail: bool = False):
+    """A setup that, like nbval's, makes its kernel with RunningKernel(name, cwd=...)."""
+    def setup(self):
+        made.append(nbval.plugin.RunningKernel("python3", cwd="/the/notebooks",
+                                               startup_timeout=5))
+        if fail:
+            raise RuntimeError("the kernel did not start")
+
+    return setup
+
+
+@pytest.fixture
+def recorded_kernels(monkeypatch):
+    """nbval's RunningKernel, recording its arguments instead of starting a kernel."""
+    def fake(*args, **kwargs):
+        return args, kwargs
+
+    monkeypatch.setattr(nbval.plugin, "RunningKernel", fake)
+    return fake
+
+
+def test_the_kernel_starts_in_the_runs_own_folder(tmp_path, recorded_kernels):
+    made = []
+    in_own_folder(_setup_making_a_kernel(made))(FakeFile(tmp_path))
+    assert made == [(("python3",), {"cwd": str(tmp_path), "startup_timeout": 5})]
+    assert nbval.plugin.RunningKernel is recorded_kernels, "the name was not given back"
+
+
+def test_a_failed_setup_gives_the_name_back(tmp_path, recorded_kernels):
+    with pytest.raises(RuntimeError, match="did not start"):
+        in_own_folder(_setup_making_a_kernel([], fail=True))(FakeFile(tmp_path))
+    assert nbval.plugin.RunningKernel is recorded_kernels
+
+
+def test_without_a_folder_the_kernel_starts_where_nbval_says(recorded_kernels):
+    made = []
+    in_own_folder(_setup_making_a_kernel(made))(FakeFile())
+    assert made[0][1]["cwd"] == "/the/notebooks"
+
+
+def test_a_notebook_runs_in_its_runs_own_folder_and_leaves_nothing(tmp_path):
+    """A real nbval run of a notebook that writes a file where it runs, as 02 and 06 do."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell(
+        "%%writefile probe_module.py\nVALUE = 1")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout",
+                                           text="Writing probe_module.py\n")]
+    where = nbformat.v4.new_code_cell(
+        "import os, probe_module\nprint(os.path.basename(os.getcwd())[:20], probe_module.VALUE)")
+    where.outputs = [nbformat.v4.new_output("stream", name="stdout",
+                                            text="mp-course-notebooks- 1\n")]
+    cell.execution_count, where.execution_count = 1, 2
+    notebook.cells = [cell, where]
+    path = tmp_path / "probe.ipynb"
+    nbformat.write(notebook, path)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-c",
+         str(ROOT / "pyproject.toml"), "--rootdir", str(ROOT), str(path), "--nbval"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "3 passed" in done.stdout  # two cells and the leftover check
+    assert not (tmp_path / "probe_module.py").exists()
+    assert not (ROOT / "notebooks" / "probe_module.py").exists()
+    assert not (ROOT / "probe_module.py").exists()
+
+
 # --- with_leftover_check ---------------------------------------------------------------------
 
 
@@ -87,15 +170,17 @@ def test_collect_of_a_notebook_without_code_still_checks_leftovers():
 
 
 def _unwrapped_setup():
-    """nbval's own setup, from inside the two wrappers around it."""
+    """The wrappers around nbval's setup, outermost first, then nbval's own setup."""
     retrying = nbval.plugin.IPyNbFile.setup
     without = inspect.getclosurevars(retrying).nonlocals["setup"]
-    return without, inspect.getclosurevars(without).nonlocals["setup"]
+    own_folder = inspect.getclosurevars(without).nonlocals["setup"]
+    return without, own_folder, inspect.getclosurevars(own_folder).nonlocals["setup"]
 
 
 def test_the_plugin_installed_both_wrappers():
     assert nbval.plugin.IPyNbFile.setup.__qualname__.startswith("with_kernel_start_retries")
     assert _unwrapped_setup()[0].__qualname__.startswith("without_pytest_current_test")
+    assert _unwrapped_setup()[1].__qualname__.startswith("in_own_folder")
     assert nbval.plugin.IPyNbFile.collect.__qualname__.startswith("with_leftover_check")
     assert plugin.IPyNbFile is nbval.plugin.IPyNbFile
 
@@ -134,7 +219,7 @@ def test_ipynbfile_still_has_setup_and_collect_taking_only_self():
 def test_the_wrapped_originals_are_nbvals_own():
     originals = {name: inspect.getclosurevars(getattr(nbval.plugin.IPyNbFile, name)).nonlocals
                  for name in ("setup", "collect")}
-    setup, collect = _unwrapped_setup()[1], originals["collect"]["collect"]
+    setup, collect = _unwrapped_setup()[-1], originals["collect"]["collect"]
     assert setup.__module__ == collect.__module__ == "nbval.plugin"
     assert list(inspect.signature(setup).parameters) == ["self"]
     assert list(inspect.signature(collect).parameters) == ["self"]
@@ -145,6 +230,11 @@ def test_the_wrapped_originals_are_nbvals_own():
 def test_setup_still_starts_the_kernel_that_the_leftover_check_reads():
     setup = ast.unparse(_methods_of_ipynbfile()["setup"])
     assert "self.kernel = RunningKernel(" in setup, "setup no longer starts self.kernel"
+    # in_own_folder replaces the module's name RunningKernel, and the cwd= it is given.
+    call = next(node for node in ast.walk(_methods_of_ipynbfile()["setup"])
+                if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "RunningKernel")
+    assert "cwd" in [keyword.arg for keyword in call.keywords]
+    assert nbval.plugin.RunningKernel is nbval.kernel.RunningKernel
     # NoLeftoverChildren reads parent.kernel.is_alive() and the kernel's process id.
     assert callable(getattr(nbval.kernel.RunningKernel, "is_alive", None))
     kernel_source = inspect.getsource(nbval.kernel.RunningKernel.__init__)
