@@ -351,7 +351,8 @@ def why_failed(jobs: list[Job], missing: dict[str, str]) -> list[str]:
                  if line.startswith(("FAILED ", "ERROR ", "could not start", "Timeout"))]
         last = text.splitlines()[-3:] if text.strip() else ["(no output)"]
         lines += ["", f"{job.name}: {job.result}, {job.seconds:.0f} s"]
-        lines += [f"  | {line}" for line in [*named[:SUMMARY_LINES], *last]]
+        shown = list(dict.fromkeys([*named[:SUMMARY_LINES], *last]))  # each line once
+        lines += [f"  | {line}" for line in shown]
     return lines
 
 
