@@ -6,7 +6,7 @@ import multiprocessing
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from helpers.instruments.pools import ensure_sendable
+from helpers.instruments.pools import ensure_sendable, make_pool
 from helpers.instruments.validate import list_of, seconds
 
 
@@ -98,7 +98,7 @@ def run_learner_worker(func: Callable[..., Any], inputs: Iterable[Any],
         ensure_sendable(func, "your function")
     except TypeError as error:
         expect(False, str(error))
-    pool = multiprocessing.Pool(2)
+    pool = make_pool("processes", 2)
     try:
         return pool.map_async(func, inputs).get(timeout)
     except multiprocessing.TimeoutError:

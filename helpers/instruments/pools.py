@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import signal
 import statistics
 import threading
 import time
@@ -142,9 +143,24 @@ def _whoami(pause: float) -> tuple[int, int]:
     return os.getpid(), threading.get_ident()
 
 
+def _ignore_interrupts(initializer: Callable[[], Any] | None = None) -> None:
+    """Run in each pool worker as it starts: ignore Ctrl-C / ■, then run ``initializer``.
+
+    JupyterLab's ■ (and Ctrl-C in a terminal) sends SIGINT to the kernel's whole process
+    group, and so to every worker too. A worker that gets it just after taking a queue's
+    lock can die holding it; ``Pool.terminate()`` then waits for that lock forever and
+    the kernel hangs. With this, only the parent gets the interrupt, and it stops the
+    workers (``terminate()``, SIGTERM).
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if initializer is not None:
+        initializer()
+
+
 def make_pool(kind: str, workers: int, start_method_name: str | None = None,
               initializer: Callable[[], Any] | None = None) -> Any:
-    """A new ``multiprocessing.Pool`` (``kind="processes"``) or ``ThreadPool``."""
+    """A new ``multiprocessing.Pool`` (``kind="processes"``), whose workers leave an
+    interrupt to the parent (:func:`_ignore_interrupts`), or a ``ThreadPool``."""
     choice(kind, "kind", KINDS)
     workers = process_count(workers, "workers")
     method = start_method(start_method_name)
@@ -153,7 +169,8 @@ def make_pool(kind: str, workers: int, start_method_name: str | None = None,
     if kind == "processes":
         if initializer is not None:
             ensure_sendable(initializer, "initializer", method)
-        return multiprocessing.get_context(method).Pool(workers, initializer=initializer)
+        return multiprocessing.get_context(method).Pool(
+            workers, initializer=_ignore_interrupts, initargs=(initializer,))
     return ThreadPool(workers, initializer=initializer)
 
 

@@ -149,13 +149,16 @@ def test_interrupting_measure(kernel):
 
 
 def test_interrupting_imap_unordered_with_progress(kernel):
+    # The course's own pool: its workers leave the interrupt to the parent. A plain
+    # Pool's workers get it too, and CPython's Pool can then hang in terminate() (a worker
+    # dies holding a queue's lock); README, troubleshooting.
     _interrupted_and_clean(kernel, """
-        from multiprocessing import Pool
         from ipywidgets import IntProgress
+        from helpers.instruments.pools import warm_pool
         from helpers.instruments.widgets import imap_unordered_with_progress
         from helpers.pools import slow_square
         """, """
-        with Pool(2) as pool:
+        with warm_pool("processes", 2) as pool:
             imap_unordered_with_progress(pool, slow_square, range(400), bar=IntProgress())
         """)
 

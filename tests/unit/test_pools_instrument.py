@@ -189,6 +189,30 @@ def _none_left(pids):
     return not (pids & left)
 
 
+def test_process_pool_workers_leave_an_interrupt_to_the_parent(start_method):
+    # JupyterLab's ■ sends SIGINT to the kernel's whole process group, workers included.
+    # In a child Python with a time limit: were it broken, leaving the pool could hang.
+    script = textwrap.dedent(f"""
+        import multiprocessing, os, signal, time
+        from helpers.instruments.pools import warm_pool
+        multiprocessing.set_start_method({start_method!r}, force=True)
+        with warm_pool("processes", 2) as pool:
+            workers = sorted(p.pid for p in pool._pool)
+            for pid in workers:
+                os.kill(pid, signal.SIGINT)
+            time.sleep(0.5)  # a worker that did not ignore it would be dead by now
+            alive = sorted(p.pid for p in pool._pool if p.exitcode is None)
+            assert alive == workers, f"workers died of the interrupt: {{workers}} -> {{alive}}"
+            assert pool.map_async(abs, [-1, -2, -3, -4], 1).get(30) == [1, 2, 3, 4]
+            assert sorted(p.pid for p in pool._pool) == workers, "a worker was replaced"
+        assert not multiprocessing.active_children()
+        print("ok")
+        """)
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout == "ok\n", done.stdout + done.stderr[-3000:]
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_warm_pool_has_every_worker_up(kind):
     with warm_pool(kind, 2) as pool:
