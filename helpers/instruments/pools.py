@@ -146,8 +146,8 @@ def _whoami(pause: float) -> tuple[int, int]:
 def _ignore_interrupts(initializer: Callable[[], Any] | None = None) -> None:
     """Run in each pool worker as it starts: ignore Ctrl-C / ■, then run ``initializer``.
 
-    JupyterLab's ■ (and Ctrl-C in a terminal) sends SIGINT to the kernel's whole process
-    group, and so to every worker too. A worker that gets it just after taking a queue's
+    On Linux and macOS, JupyterLab's ■ (and Ctrl-C in a terminal) sends SIGINT to the
+    kernel's whole process group, and so to every worker too. A worker that gets it just after taking a queue's
     lock can die holding it; ``Pool.terminate()`` then waits for that lock forever and
     the kernel hangs. With this, only the parent gets the interrupt, and it stops the
     workers (``terminate()``, SIGTERM).
