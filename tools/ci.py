@@ -62,6 +62,8 @@ JOB_TIMEOUT_S = 1800
 stopped, reported, and does not hold up the whole run."""
 STOP_GRACE_S = 60
 """How long a job that ran too long has, after its Ctrl-C, to print where it was."""
+STOP_GRACE_ON_CTRL_C_S = 5
+"""After a maintainer's Ctrl-C: how long each running job has to end before it is killed."""
 SUMMARY_LINES = 15
 
 
@@ -97,16 +99,17 @@ def install_requirements(prefix: list[str], venv_dir: Path, log: Path) -> None:
         return
     for attempt in (1, 2):  # once more after a failure, as course.setup does
         with log.open("a") as out:
-            failed = next((args for args in (["--upgrade", "pip"], ["-r", "requirements.txt"])
-                           if subprocess.call([*prefix, "-m", "pip", "install", "-q",
-                                               "--disable-pip-version-check", *args],
-                                              cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)),
-                          None)
-            if failed is None:
+            for args in (["--upgrade", "pip"], ["-r", "requirements.txt"]):
+                failed = " ".join(args)
+                if subprocess.call([*prefix, "-m", "pip", "install", "-q",
+                                    "--disable-pip-version-check", *args],
+                                   cwd=ROOT, stdout=out, stderr=subprocess.STDOUT):
+                    out.write(f"pip install {failed} failed (attempt {attempt})\n")
+                    break
+            else:
                 stamp.write_text(digest)
                 return
-            out.write(f"pip install {' '.join(failed)} failed (attempt {attempt})\n")
-    raise RuntimeError(f"pip install {' '.join(failed)} failed twice (see {log})")
+    raise RuntimeError(f"pip install {failed} failed twice (see {log})")
 
 
 def start_methods_of(prefix: list[str]) -> tuple[tuple[str, ...], str]:
@@ -180,6 +183,7 @@ class Job:
     method: str = ""
     seconds: float = 0.0
     result: str = "not run"
+    proc: subprocess.Popen | None = None
 
     @property
     def log(self) -> Path:
@@ -192,14 +196,15 @@ class Job:
             out.write("+ " + " ".join(self.command) + "\n")
             out.flush()
             try:
-                proc = subprocess.Popen(self.command, cwd=ROOT, stdout=out,
-                                        stderr=subprocess.STDOUT, env=env,
-                                        start_new_session=os.name == "posix")
+                # Its own process group, so that stopping it stops all it started.
+                self.proc = subprocess.Popen(self.command, cwd=ROOT, stdout=out,
+                                             stderr=subprocess.STDOUT, env=env,
+                                             start_new_session=os.name == "posix")
             except OSError as error:  # its interpreter is missing: its set-up failed
                 out.write(f"could not start: {error}\n")
                 code: int | None = -1
             else:
-                code = wait_or_stop(proc, JOB_TIMEOUT_S)
+                code = wait_or_stop(self.proc, JOB_TIMEOUT_S)
                 if code is None:
                     out.write(f"\nTimeout: stopped after {JOB_TIMEOUT_S} s\n")
         self.seconds = time.monotonic() - start
@@ -219,19 +224,24 @@ def wait_or_stop(proc: subprocess.Popen, timeout: float) -> int | None:
     try:
         return proc.wait(timeout)
     except subprocess.TimeoutExpired:
-        pass
+        stop(proc, STOP_GRACE_S)
+        return None
+
+
+def stop(proc: subprocess.Popen, grace: float) -> None:
+    """Give ``proc`` a Ctrl-C, then, ``grace`` seconds later, kill its process group
+    (everything it started: kernels, workers, servers)."""
     if os.name != "posix":
         proc.kill()
         proc.wait()
-        return None
+        return
     with contextlib.suppress(ProcessLookupError):
         os.kill(proc.pid, signal.SIGINT)
     with contextlib.suppress(subprocess.TimeoutExpired):
-        proc.wait(STOP_GRACE_S)
+        proc.wait(grace)
     with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    return None
 
 
 def pytest_jobs(env: Environment, oldest: str, newest: str) -> list[Job]:
@@ -268,19 +278,25 @@ def run_jobs(jobs: list[Job], slots: int, say: Callable[[str], None]) -> None:
                     key=lambda job: -STAGE_WEIGHTS.get(job.stage, 60))
     queue = shared + [job for job in jobs if job.exclusive]
     running: list[tuple[Job, threading.Thread]] = []
-    while queue or running:
-        running = [(job, thread) for job, thread in running if thread.is_alive()]
-        can_start = queue and len(running) < slots and not (
-            queue[0].exclusive and running)
-        if can_start:
-            job = queue.pop(0)
-            thread = threading.Thread(target=_run_and_say, args=(job, say), daemon=True)
-            thread.start()
-            running.append((job, thread))
-            if job.exclusive:
-                thread.join()
-            continue
-        time.sleep(0.2)
+    try:
+        while queue or running:
+            running = [(job, thread) for job, thread in running if thread.is_alive()]
+            can_start = queue and len(running) < slots and not (
+                queue[0].exclusive and running)
+            if can_start:
+                job = queue.pop(0)
+                thread = threading.Thread(target=_run_and_say, args=(job, say), daemon=True)
+                thread.start()
+                running.append((job, thread))
+                if job.exclusive:
+                    thread.join()
+                continue
+            time.sleep(0.2)
+    except KeyboardInterrupt:  # Ctrl-C reaches only this process group: stop the jobs' own
+        for job, _ in running:
+            if job.proc is not None and job.proc.poll() is None:
+                stop(job.proc, STOP_GRACE_ON_CTRL_C_S)
+        raise
 
 
 def _run_and_say(job: Job, say: Callable[[str], None]) -> None:

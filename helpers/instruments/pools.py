@@ -147,10 +147,10 @@ def _ignore_interrupts(initializer: Callable[[], Any] | None = None) -> None:
     """Run in each pool worker as it starts: ignore Ctrl-C / ■, then run ``initializer``.
 
     On Linux and macOS, JupyterLab's ■ (and Ctrl-C in a terminal) sends SIGINT to the
-    kernel's whole process group, and so to every worker too. A worker that gets it just after taking a queue's
-    lock can die holding it; ``Pool.terminate()`` then waits for that lock forever and
-    the kernel hangs. With this, only the parent gets the interrupt, and it stops the
-    workers (``terminate()``, SIGTERM).
+    kernel's whole process group, and so to every worker too. A worker that gets it just
+    after taking a queue's lock can die holding it; ``Pool.terminate()`` then waits for
+    that lock forever and the kernel hangs. With this, only the parent gets the
+    interrupt, and it stops the workers (``terminate()``, SIGTERM).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if initializer is not None:

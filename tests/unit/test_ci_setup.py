@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+import types
 import venv
 
 import pytest
@@ -146,3 +147,32 @@ def wait_gone(pid: int, timeout: float = 10.0) -> bool:
     except psutil.TimeoutExpired:
         return False
     return True
+
+
+@pytest.mark.skipif(os.name != "posix", reason="process groups are POSIX")
+def test_ctrl_c_during_the_run_stops_the_running_jobs_and_what_they_started(
+        tmp_path, monkeypatch):
+    # Each job runs in its own process group, which a maintainer's Ctrl-C does not reach.
+    monkeypatch.setattr(ci, "STOP_GRACE_ON_CTRL_C_S", 1)
+    pid_file = tmp_path / "grandchild.pid"
+    job = make_job(tmp_path, monkeypatch, "py3.99 unit", [sys.executable, "-c", f"""
+import signal, subprocess, sys, time
+signal.signal(signal.SIGINT, signal.SIG_IGN)  # so that only the group kill can stop it
+child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"])
+open({str(pid_file)!r}, "w").write(str(child.pid))
+time.sleep(300)
+"""])
+
+    def sleep(seconds):  # the scheduler's poll: Ctrl-C once the job's child is up
+        if pid_file.exists() and pid_file.read_text():
+            raise KeyboardInterrupt
+        time.sleep(seconds)
+
+    monkeypatch.setattr(ci, "time", types.SimpleNamespace(sleep=sleep,
+                                                          monotonic=time.monotonic))
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        ci.run_jobs([job], 2, lambda text: None)
+    assert time.monotonic() - started < 60
+    assert job.proc is not None and job.proc.poll() is not None, "the job is still running"
+    assert wait_gone(int(pid_file.read_text())), "the job's own child was left running"
